@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from anlao.core.roles import has_perm
+
+
+def site(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    return {
+        "MAP_TILE_URL": settings.MAP_TILE_URL,
+        "can": {
+            perm: has_perm(user, perm)
+            for perm in ("elder.write", "elder.import", "elder.export", "audit.view")
+        },
+    }

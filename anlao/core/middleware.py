@@ -1,0 +1,30 @@
+"""Content-Security-Policy on every response (Django 5.2 has no built-in CSP)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+
+def _policy() -> str:
+    tiles = ""
+    if settings.MAP_TILE_URL:
+        parts = urlsplit(settings.MAP_TILE_URL.replace("{s}", "a"))
+        tiles = f" {parts.scheme}://{parts.netloc.replace('a.', '*.', 1)}"
+    return settings.CONTENT_SECURITY_POLICY.format(tiles=tiles)
+
+
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.policy = _policy()
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # The API docs page loads its own inline assets; it is staff-only anyway.
+        if not request.path.startswith("/api/docs"):
+            response.headers.setdefault("Content-Security-Policy", self.policy)
+        return response

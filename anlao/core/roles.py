@@ -1,0 +1,56 @@
+"""Roles and what each may do. The one table that answers "may this actor …?"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from anlao.core.errors import PermissionDenied
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("city administrator")
+    DISTRICT_OFFICER = "district_officer", _("district civil-affairs officer")
+    STREET_OFFICER = "street_officer", _("street officer")
+    COMMUNITY_WORKER = "community_worker", _("community worker")
+    PROVIDER_MANAGER = "provider_manager", _("provider manager")
+    CAREGIVER = "caregiver", _("caregiver")
+    AUDITOR = "auditor", _("auditor")
+
+
+# Staff of a provider see only the elders their organisation serves, not an area.
+PROVIDER_ROLES = frozenset({Role.PROVIDER_MANAGER, Role.CAREGIVER})
+AREA_STAFF = frozenset(
+    {Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.STREET_OFFICER, Role.COMMUNITY_WORKER}
+)
+EVERYONE = frozenset(Role)
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "elder.view": EVERYONE,
+    "elder.reveal": EVERYONE,
+    "elder.write": AREA_STAFF,
+    "elder.import": AREA_STAFF,
+    "elder.export": AREA_STAFF | {Role.AUDITOR},
+    "audit.view": frozenset({Role.AUDITOR, Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    "area.manage": frozenset({Role.CITY_ADMIN}),
+    "dashboard.view": EVERYONE,
+}
+
+
+def has_perm(actor: Any, perm: str) -> bool:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    if actor.is_superuser:
+        return True
+    return getattr(actor, "role", "") in PERMISSIONS.get(perm, frozenset())
+
+
+def require(actor: Any, perm: str) -> None:
+    if not has_perm(actor, perm):
+        raise PermissionDenied(str(_("You are not allowed to do this.")))
+
+
+def is_provider_staff(actor: Any) -> bool:
+    return not actor.is_superuser and getattr(actor, "role", "") in PROVIDER_ROLES

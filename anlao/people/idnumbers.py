@@ -1,0 +1,62 @@
+"""Resident ID numbers (GB 11643-1999) through python-stdnum, plus what it leaves to us:
+15-digit legacy numbers, future birth dates, and sex from the sequence number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+
+class InvalidIdNumber(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ResidentId:
+    number: str  # 18 characters, upper-case X
+    birth_date: dt.date
+    sex: str  # "M" or "F"
+
+
+def upgrade_15(number: str) -> str:
+    """A 15-digit legacy number → 18 digits: insert ``19`` and compute the check character.
+
+    ``calc_check_digit`` expects 18 characters and ignores the last (see ENVIRONMENT.md).
+    """
+    n17 = number[:6] + "19" + number[6:]
+    return n17 + ric.calc_check_digit(n17 + "0")
+
+
+def parse_resident_id(raw: str, *, today: dt.date | None = None) -> ResidentId:
+    """Validate and normalise; raise ``InvalidIdNumber`` with a message for people."""
+    number = ric.compact(raw or "").upper()
+    if not number:
+        raise InvalidIdNumber(_("ID number is required."))
+    if len(number) == 15 and number.isdigit():
+        number = upgrade_15(number)
+    try:
+        number = ric.validate(number)
+    except stdnum_errors.InvalidChecksum as exc:
+        raise InvalidIdNumber(_("ID number check digit is wrong.")) from exc
+    except stdnum_errors.InvalidLength as exc:
+        raise InvalidIdNumber(_("ID number must have 18 characters (or 15 digits).")) from exc
+    except stdnum_errors.InvalidComponent as exc:
+        raise InvalidIdNumber(
+            _("ID number has an invalid area code or birth date.")
+        ) from exc
+    except stdnum_errors.ValidationError as exc:
+        raise InvalidIdNumber(_("ID number is not valid.")) from exc
+    birth = ric.get_birth_date(number)
+    if birth > (today or dt.date.today()):
+        raise InvalidIdNumber(_("ID number has a birth date in the future."))
+    sex = "M" if int(number[16]) % 2 == 1 else "F"
+    return ResidentId(number=number, birth_date=birth, sex=sex)
+
+
+def age_on(birth_date: dt.date, on: dt.date) -> int:
+    """Age in completed years (周岁) on ``on``."""
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))

@@ -1,0 +1,120 @@
+"""Every read of the registry, scoped to the actor. Views and the API read only through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from anlao.areas.models import Area
+from anlao.core.errors import NotFound
+from anlao.core.roles import has_perm, is_provider_staff
+from anlao.core.scoping import scope_by_area
+from anlao.people.models import ALONE_SITUATIONS, CATEGORY_FIELDS, Elder
+
+AGE_BANDS = {"60-69": (60, 69), "70-79": (70, 79), "80-89": (80, 89), "90-99": (90, 99),
+             "100+": (100, 200)}
+
+
+def elders_visible(actor: Any) -> QuerySet[Elder]:
+    """All elders the actor may see: by jurisdiction, or for provider staff by service link."""
+    if not has_perm(actor, "elder.view"):
+        return Elder.objects.none()
+    qs = Elder.objects.all()
+    if is_provider_staff(actor):
+        if not actor.organisation_id:
+            return qs.none()
+        today = timezone.localdate()
+        return qs.filter(
+            Q(service_links__end_date__isnull=True) | Q(service_links__end_date__gte=today),
+            service_links__organisation_id=actor.organisation_id,
+            service_links__start_date__lte=today,
+        ).distinct()
+    return scope_by_area(qs, actor, "residence_area")
+
+
+def birth_range_for_age(lo: int, hi: int, on: dt.date) -> tuple[dt.date, dt.date]:
+    """Birth dates of people aged lo..hi (completed years) on ``on``."""
+    def years_before(n: int) -> dt.date:
+        try:
+            return on.replace(year=on.year - n)
+        except ValueError:  # 29 February
+            return on.replace(year=on.year - n, day=28)
+    earliest = years_before(hi + 1) + dt.timedelta(days=1)
+    latest = years_before(lo)
+    return earliest, latest
+
+
+@dataclass
+class ElderFilters:
+    q: str = ""
+    street: str = ""  # area code
+    community: str = ""  # area code
+    age_band: str = ""
+    category: str = ""
+    living_situation: str = ""
+    status: str = "active"
+
+
+def _search(qs: QuerySet[Elder], q: str) -> QuerySet[Elder]:
+    q = q.strip().upper()
+    if not q:
+        return qs
+    if len(q) in (15, 18) and q[:-1].isdigit():
+        return qs.filter(id_number=q)
+    if len(q) == 4 and q[:3].isdigit():  # masked tail of an ID number or phone
+        return qs.filter(Q(id_tail=q) | Q(phone_tail=q))
+    if q.isdigit() and len(q) == 11:
+        return qs.filter(phone=q)
+    return qs.filter(name__contains=q)
+
+
+def _area_filter(qs: QuerySet[Elder], code: str) -> QuerySet[Elder]:
+    area = Area.objects.current().filter(code=code).first()
+    if area is None:
+        return qs.none()
+    return qs.filter(residence_area__in=Area.objects.under(area.path).values("id"))
+
+
+def elders_for(actor: Any, filters: ElderFilters | None = None,
+               today: dt.date | None = None) -> QuerySet[Elder]:
+    """The registry list: visible elders narrowed by search and filters."""
+    f = filters or ElderFilters()
+    qs = _search(elders_visible(actor), f.q)
+    if f.community:
+        qs = _area_filter(qs, f.community)
+    elif f.street:
+        qs = _area_filter(qs, f.street)
+    if f.age_band in AGE_BANDS:
+        lo, hi = birth_range_for_age(*AGE_BANDS[f.age_band], today or timezone.localdate())
+        qs = qs.filter(birth_date__range=(lo, hi))
+    if f.category in CATEGORY_FIELDS:
+        qs = qs.filter(**{f.category: True})
+    elif f.category == "disabled":
+        qs = qs.filter(disability_grade__isnull=False)
+    elif f.category == "alone":
+        qs = qs.filter(living_situation__in=ALONE_SITUATIONS)
+    if f.living_situation:
+        qs = qs.filter(living_situation=f.living_situation)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    return qs.select_related("residence_area", "residence_area__parent")
+
+
+def elder_get(*, actor: Any, elder_id: int, for_update: bool = False) -> Elder:
+    """One elder, or ``NotFound`` — also when it exists outside the actor's scope."""
+    qs = elders_visible(actor).select_related("residence_area", "residence_area__parent",
+                                              "hukou_area")
+    try:
+        elder_pk = int(elder_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound("elder not found") from exc
+    elder = qs.filter(pk=elder_pk).first()
+    if elder is None:
+        raise NotFound("elder not found")
+    if for_update:
+        return Elder.objects.select_for_update().get(pk=elder.pk)
+    return elder

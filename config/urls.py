@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from anlao.api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("anlao.accounts.urls")),
+    path("", include("anlao.core.urls")),
+    path("elders/", include("anlao.people.urls")),
+]
