@@ -10,8 +10,9 @@ def site(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     return {
         "MAP_TILE_URL": settings.MAP_TILE_URL,
+        # {{ can.elder_write }} etc. in templates: buttons shown only to those who may act
         "can": {
-            perm: has_perm(user, perm)
+            perm.replace(".", "_"): has_perm(user, perm)
             for perm in ("elder.write", "elder.import", "elder.export", "audit.view")
         },
     }

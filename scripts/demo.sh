@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# make demo: migrate a SQLite database, generate the demo city, serve it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBUG="${DEBUG:-1}"
+BIN=.venv/bin
+ELDERS="${DEMO_ELDERS:-60000}"
+$BIN/anlao migrate --noinput -v0
+$BIN/anlao seed --elders "$ELDERS" --seed "${DEMO_SEED:-1}" --if-empty
+$BIN/anlao compilemessages_if_needed 2>/dev/null || true
+echo
+$BIN/anlao demo_logins
+echo
+echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
+exec $BIN/anlao runserver 127.0.0.1:8000 --insecure
