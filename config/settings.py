@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "anlao.areas",
     "anlao.accounts",
     "anlao.people",
+    "anlao.assessments",
     "anlao.demo",
 ]
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("anlao.accounts.urls")),
     path("", include("anlao.core.urls")),
     path("elders/", include("anlao.people.urls")),
+    path("assessments/", include("anlao.assessments.urls")),
 ]
