@@ -7,7 +7,6 @@ BIN=.venv/bin
 ELDERS="${DEMO_ELDERS:-60000}"
 $BIN/anlao migrate --noinput -v0
 $BIN/anlao seed --elders "$ELDERS" --seed "${DEMO_SEED:-1}" --if-empty
-$BIN/anlao compilemessages_if_needed 2>/dev/null || true
 echo
 $BIN/anlao demo_logins
 echo

@@ -14,10 +14,10 @@ from anlao.accounts.models import Organisation, OrganisationType, User
 from anlao.areas.models import Area
 from anlao.areas.services import area_tree_load
 from anlao.core.roles import Role
-from anlao.people.models import Elder, ServiceLink
 from anlao.people.idnumbers import ResidentId
+from anlao.people.models import Elder, ServiceLink
 
-PASSWORD = "correct-horse-42"  # noqa: S105 (test only)
+PASSWORD = "correct-horse-42"
 TODAY = dt.date(2026, 11, 24)
 
 

@@ -69,13 +69,13 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def build_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else ""
-        return f"{prefix}{self.code}/"
-
     def save(self, *args, **kwargs):  # path is derived, never typed
         self.path = self.build_path()
         super().save(*args, **kwargs)
+
+    def build_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else ""
+        return f"{prefix}{self.code}/"
 
     @property
     def depth(self) -> int:

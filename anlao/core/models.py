@@ -59,4 +59,5 @@ class AccessLog(models.Model):
         verbose_name_plural = _("access log")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.entity}#{self.entity_id}.{self.field}"
+        who = self.actor_id
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.entity}#{self.entity_id}.{self.field}"
