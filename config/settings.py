@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "simple_history",
+    "ninja",  # serves the API docs assets locally (no CDN)
     "django_tasks",
     "django_tasks_db",
     "anlao.core",
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "anlao.accounts",
     "anlao.people",
     "anlao.assessments",
+    "anlao.benefits",
     "anlao.demo",
 ]
 

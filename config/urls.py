@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("anlao.core.urls")),
     path("elders/", include("anlao.people.urls")),
     path("assessments/", include("anlao.assessments.urls")),
+    path("benefits/", include("anlao.benefits.urls")),
 ]

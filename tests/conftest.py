@@ -15,7 +15,7 @@ def world(db) -> World:
     return build_world()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium, never a downloaded browser."""
     return {

@@ -6,7 +6,7 @@ from django.urls import path
 from anlao.accounts import views
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", views.login, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/password/", views.password_change, name="password_change"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),

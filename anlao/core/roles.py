@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     PROVIDER_MANAGER = "provider_manager", _("provider manager")
     CAREGIVER = "caregiver", _("caregiver")
     AUDITOR = "auditor", _("auditor")
+    ASSESSOR = "assessor", _("assessor")  # staff of an assessment agency
 
 
 # Staff of a provider see only the elders their organisation serves, not an area.
@@ -36,6 +37,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.AUDITOR, Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
     "area.manage": frozenset({Role.CITY_ADMIN}),
     "dashboard.view": EVERYONE,
+    # Benefits: district officers and city admins compute; approval is four-eyes (service).
+    "policy.view": EVERYONE,
+    "benefit.view": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.AUDITOR}),
+    "benefit.compute": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    "benefit.approve": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    # Ability assessments: agencies' assessors enter and review (not their own); area staff
+    # ask for assessments, and street/district officers finalise (it sets the elder's level).
+    "assessment.view": AREA_STAFF | {Role.AUDITOR, Role.ASSESSOR},
+    "assessment.request": AREA_STAFF,
+    "assessment.write": frozenset({Role.ASSESSOR}),
+    "assessment.review": frozenset({Role.ASSESSOR, Role.STREET_OFFICER, Role.DISTRICT_OFFICER}),
+    "assessment.finalise": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER,
+                                      Role.STREET_OFFICER}),
+    "assessment.import": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
 }
 
 

@@ -1,11 +1,120 @@
+"""The home dashboard and the audit / access-log pages.
+
+Views parse input, call one selector and shape rows for the template. Reading a log needs
+``audit.view``: anyone else gets 403 (the nav link is hidden for them too).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from anlao.core import selectors
+from anlao.core.errors import PermissionDenied
+from anlao.core.forms import LogFilterForm
+from anlao.core.masking import mask_id_number, mask_phone
+from anlao.core.models import AccessLog, AuditLog
+from anlao.core.roles import has_perm
+from anlao.people.history import mask_address
+from anlao.people.models import CATEGORY_LABELS
+
+EXTRA_CATEGORY_LABELS = {"alone": gettext_lazy("living alone / empty nest / no family")}
+ABILITY_LABELS = {
+    0: gettext_lazy("0 intact"), 1: gettext_lazy("1 mild"), 2: gettext_lazy("2 moderate"),
+    3: gettext_lazy("3 severe"), 4: gettext_lazy("4 total"), None: gettext_lazy("not assessed"),
+}
+# Audit snapshots hold full personal values; the log page shows them masked like lists do.
+MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
+
+
+def _chart_data(d: selectors.Dashboard) -> dict[str, Any]:
+    """Labels already translated: dashboard.js only draws."""
+    labels = {**CATEGORY_LABELS, **EXTRA_CATEGORY_LABELS}
+    return {
+        "area": {"labels": [n for n, _c in d.by_area], "values": [c for _n, c in d.by_area]},
+        "age": {"labels": [b for b, _c in d.by_age], "values": [c for _b, c in d.by_age]},
+        "category": {"labels": [str(labels[k]) for k, _c in d.by_category],
+                     "values": [c for _k, c in d.by_category]},
+        "ability": {"labels": [str(ABILITY_LABELS[k]) for k, _c in d.by_ability],
+                    "values": [c for _k, c in d.by_ability]},
+        "series_name": _("elders"),
+    }
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    try:
+        dashboard = selectors.dashboard_for(request.user)
+    except PermissionDenied:  # a user without a role sees the empty state
+        dashboard = selectors.Dashboard()
+    return render(request, "core/home.html", {
+        "nav": "home", "d": dashboard, "charts": _chart_data(dashboard),
+    })
 
 
-audit_log = access_log = home
+# --- logs --------------------------------------------------------------------------------
+
+def _require_audit_view(request: HttpRequest) -> None:
+    if not has_perm(request.user, "audit.view"):
+        raise DjangoPermissionDenied
+
+
+def _show(key: str, value: Any) -> Any:
+    if isinstance(value, str) and key in MASKS:
+        return MASKS[key](value)
+    return value
+
+
+def diff_rows(before: dict | None, after: dict | None) -> list[dict[str, Any]]:
+    """One row per key of either snapshot, changed keys flagged, personal values masked."""
+    before, after = before or {}, after or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return [{"key": "", "before": before, "after": after, "changed": True}]
+    keys = list(dict.fromkeys([*before, *after]))
+    return [
+        {"key": k, "before": _show(k, before.get(k)), "after": _show(k, after.get(k)),
+         "changed": before.get(k) != after.get(k)}
+        for k in keys
+    ]
+
+
+def _page(request: HttpRequest, qs) -> Any:
+    return Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    _require_audit_view(request)
+    form = LogFilterForm(request.GET or None, entities=selectors.log_entities(AuditLog),
+                         actions=selectors.audit_actions())
+    page = _page(request, selectors.audit_rows_for(request.user, form.filters()))
+    rows = [{"row": r, "diff": diff_rows(r.before, r.after)} for r in page.object_list]
+    return render(request, "core/audit_log.html", {
+        "nav": "audit", "tab": "audit", "form": form, "page": page, "rows": rows,
+        "query": _query_without_page(request),
+    })
+
+
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    _require_audit_view(request)
+    form = LogFilterForm(request.GET or None, entities=selectors.log_entities(AccessLog))
+    page = _page(request, selectors.access_rows_for(request.user, form.filters()))
+    return render(request, "core/access_log.html", {
+        "nav": "audit", "tab": "access", "form": form, "page": page,
+        "query": _query_without_page(request),
+    })

@@ -31,6 +31,23 @@ def upgrade_15(number: str) -> str:
     return n17 + ric.calc_check_digit(n17 + "0")
 
 
+def _issued_code(number: str) -> bool:
+    """A valid birth date and an area code stdnum knows, whatever its validity years.
+
+    stdnum also wants the code to have existed in the birth year, but numbers were issued
+    from 1984 on: an elder born 1940 in Gongshu holds 330105… (code from 1983). DOMAIN.md §5:
+    do not reject codes that are no longer (or were not yet) current.
+    """
+    from stdnum import numdb
+
+    try:
+        ric.get_birth_date(number)
+    except stdnum_errors.InvalidComponent:
+        return False
+    info = {k: v for _part, props in numdb.get("cn/loc").info(number[:6]) for k, v in props.items()}
+    return "county" in info
+
+
 def parse_resident_id(raw: str, *, today: dt.date | None = None) -> ResidentId:
     """Validate and normalise; raise ``InvalidIdNumber`` with a message for people."""
     number = ric.compact(raw or "").upper()
@@ -45,9 +62,10 @@ def parse_resident_id(raw: str, *, today: dt.date | None = None) -> ResidentId:
     except stdnum_errors.InvalidLength as exc:
         raise InvalidIdNumber(_("ID number must have 18 characters (or 15 digits).")) from exc
     except stdnum_errors.InvalidComponent as exc:
-        raise InvalidIdNumber(
-            _("ID number has an invalid area code or birth date.")
-        ) from exc
+        if not _issued_code(number):
+            raise InvalidIdNumber(
+                _("ID number has an invalid area code or birth date.")
+            ) from exc
     except stdnum_errors.ValidationError as exc:
         raise InvalidIdNumber(_("ID number is not valid.")) from exc
     birth = ric.get_birth_date(number)

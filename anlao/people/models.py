@@ -193,3 +193,43 @@ class ServiceLink(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} → {self.elder_id}"
+
+
+class ElderImportStatus(models.TextChoices):
+    VALIDATED = "validated", _("validated")
+    COMMITTED = "committed", _("imported")
+    CANCELLED = "cancelled", _("cancelled")
+    FAILED = "failed", _("failed")
+
+
+class ElderImport(TimeStamped):
+    """One uploaded registry workbook: validated in full, then imported or cancelled.
+
+    The rows (original cells, messages, cleaned values) are zlib-compressed JSON in the
+    database rather than a file: a 50,000-row upload is a few MB, it needs no shared disk
+    between web processes, and it is dropped on cancel (personal data is not kept longer
+    than needed). Only the uploader sees a batch.
+    """
+
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    file_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=16, choices=ElderImportStatus.choices,
+                              default=ElderImportStatus.VALIDATED, db_index=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
+    imported_rows = models.PositiveIntegerField(_("imported rows"), default=0)
+    skipped_rows = models.PositiveIntegerField(_("skipped rows"), default=0)
+    # The first rows with errors, for the review page without unpacking the payload.
+    error_preview = models.JSONField(_("first errors"), default=list, blank=True)
+    payload = models.BinaryField(_("rows"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("elder import")
+        verbose_name_plural = _("elder imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"

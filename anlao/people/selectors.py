@@ -13,6 +13,7 @@ from anlao.areas.models import Area
 from anlao.core.errors import NotFound
 from anlao.core.roles import has_perm, is_provider_staff
 from anlao.core.scoping import scope_by_area
+from anlao.people.idnumbers import upgrade_15
 from anlao.people.models import ALONE_SITUATIONS, CATEGORY_FIELDS, Elder
 
 AGE_BANDS = {"60-69": (60, 69), "70-79": (70, 79), "80-89": (80, 89), "90-99": (90, 99),
@@ -60,16 +61,32 @@ class ElderFilters:
 
 
 def _search(qs: QuerySet[Elder], q: str) -> QuerySet[Elder]:
-    q = q.strip().upper()
+    """Name contains; full ID (18 or legacy 15) or phone; last four of either; a masked value
+    as shown in lists (``330105********0021``, ``138****5678``)."""
+    raw = q.strip()
+    q = raw.upper().replace(" ", "")
     if not q:
         return qs
-    if len(q) in (15, 18) and q[:-1].isdigit():
+    if "*" in q:
+        return _search_masked(qs, q)
+    if len(q) == 15 and q.isdigit():
+        return qs.filter(id_number=upgrade_15(q))
+    if len(q) == 18 and q[:-1].isdigit():
         return qs.filter(id_number=q)
-    if len(q) == 4 and q[:3].isdigit():  # masked tail of an ID number or phone
+    if len(q) == 4 and q[:3].isdigit() and (q[3].isdigit() or q[3] == "X"):
         return qs.filter(Q(id_tail=q) | Q(phone_tail=q))
     if q.isdigit() and len(q) == 11:
         return qs.filter(phone=q)
-    return qs.filter(name__contains=q)
+    return qs.filter(name__icontains=raw)
+
+
+def _search_masked(qs: QuerySet[Elder], q: str) -> QuerySet[Elder]:
+    head, tail = q.split("*", 1)[0], q.rsplit("*", 1)[-1]
+    if len(tail) != 4:
+        return qs.none()
+    if len(q) == 18:
+        return qs.filter(id_tail=tail, id_number__startswith=head)
+    return qs.filter(phone_tail=tail, phone__startswith=head)
 
 
 def _area_filter(qs: QuerySet[Elder], code: str) -> QuerySet[Elder]:

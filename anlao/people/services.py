@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.core.audit import audit, changed, log_access, snapshot
 from anlao.core.errors import ServiceError, ValidationFailed
 from anlao.core.roles import require
-from anlao.people.models import Contact, Elder, ElderStatus
+from anlao.people.models import Contact, ContactRelation, Elder, ElderStatus
 from anlao.people.selectors import elder_get
 from anlao.people.validation import LANDLINE, MOBILE, AreaIndex, clean_elder
 
@@ -58,11 +60,15 @@ def elder_update(
     require(actor, "elder.write")
     elder = elder_get(actor=actor, elder_id=elder_id, for_update=True)
     merged = {**snapshot(elder, AUDITED_FIELDS), **data}
-    merged.setdefault("residence_area", elder.residence_area)
     if "residence_area" not in data:
         merged["residence_area"] = elder.residence_area
     if "hukou_area" not in data:
         merged["hukou_area"] = elder.hukou_area
+    if "id_number" in data:
+        # The stored birth date and sex belong to the old number; the new one derives its own.
+        for derived in ("birth_date", "sex"):
+            if derived not in data:
+                merged.pop(derived, None)
     cleaned, errors = clean_elder(merged, index=AreaIndex.build(actor), today=today)
     if errors:
         raise ValidationFailed(errors)
@@ -88,9 +94,13 @@ def elder_set_status(
         raise ServiceError(_("Unknown status."), field="status")
     if elder.status == ElderStatus.DECEASED:
         raise ServiceError(_("A deceased elder's status cannot change."), field="status")
-    if on > dt.date.today():
+    if elder.status == status:
+        raise ServiceError(_("The elder already has this status."), field="status")
+    if on is None and status != ElderStatus.ACTIVE:
+        raise ServiceError(_("Give the date."), field="status_date")
+    if on and on > timezone.localdate():
         raise ServiceError(_("The date cannot be in the future."), field="status_date")
-    if on < elder.birth_date:
+    if on and on < elder.birth_date:
         raise ServiceError(_("The date is before the birth date."), field="status_date")
     if status == ElderStatus.ACTIVE:
         _check_unique_active(elder.id_number, exclude_pk=elder.pk)
@@ -123,14 +133,20 @@ def contact_add(*, actor: Any, elder_id: int, name: str, relation: str, phone: s
                 is_guardian: bool = False, is_emergency: bool = True) -> Contact:
     require(actor, "elder.write")
     elder = elder_get(actor=actor, elder_id=elder_id)
+    name = (name or "").strip()
+    phone = re.sub(r"[\s()]", "", phone or "")
     errors: dict[str, list[str]] = {}
-    if not name.strip():
+    if not name:
         errors["name"] = [_("Name is required.")]
+    elif len(name) > 32:
+        errors["name"] = [_("Name is too long (at most 32 characters).")]
+    if relation not in ContactRelation.values:
+        errors["relation"] = [_("Choose a relation from the list.")]
     if not (MOBILE.match(phone) or LANDLINE.match(phone)):
         errors["phone"] = [_("Phone must be an 11-digit mobile or a landline like 0571-88001234.")]
     if errors:
         raise ValidationFailed(errors)
-    contact = Contact.objects.create(elder=elder, name=name.strip(), relation=relation,
+    contact = Contact.objects.create(elder=elder, name=name, relation=relation,
                                      phone=phone, is_guardian=is_guardian,
                                      is_emergency=is_emergency)
     audit(actor=actor, action="contact.add", obj=contact,

@@ -8,6 +8,7 @@ bulk, so a 50,000-row import does not run 50,000 queries.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,7 @@ from anlao.people.models import CATEGORY_FIELDS, LivingSituation, Sex
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
-SEX_WORDS = {"M": "M", "F": "F", "男": "M", "女": "F", "male": "M", "female": "F"}
+SEX_WORDS = {"m": "M", "f": "F", "男": "M", "女": "F", "male": "M", "female": "F"}
 TRUE_WORDS = {"1", "true", "yes", "y", "是", "√", "x"}
 
 
@@ -93,13 +94,30 @@ def clean_elder(
     _clean_flags(data, out, errors)
     out["address"] = str(data.get("address") or "").strip()[:200]
     out["note"] = str(data.get("note") or "").strip()
-    for coord in ("lat", "lng"):
+    _clean_coordinates(data, out, errors)
+    return out, dict(errors)
+
+
+COORD_LIMITS = {"lat": 90.0, "lng": 180.0}
+
+
+def _clean_coordinates(data: dict, out: dict, errors: _Errors) -> None:
+    for coord, limit in COORD_LIMITS.items():
         value = data.get(coord)
+        if value in (None, ""):
+            out[coord] = None
+            continue
         try:
-            out[coord] = float(value) if value not in (None, "") else None
+            number = float(value)
         except (TypeError, ValueError):
             errors.add(coord, _("Must be a number."))
-    return out, dict(errors)
+            continue
+        # float() also accepts "nan" and "inf", which no map can place.
+        if not math.isfinite(number) or abs(number) > limit:
+            errors.add(coord, _("Must be a number between -%(limit)s and %(limit)s.")
+                       % {"limit": int(limit)})
+            continue
+        out[coord] = number
 
 
 def _clean_name(data: dict, out: dict, errors: _Errors) -> None:
@@ -126,9 +144,9 @@ def _clean_identity(data: dict, out: dict, errors: _Errors, today: dt.date) -> N
     if typed_birth and typed_birth != rid.birth_date:
         errors.add("birth_date", _("Birth date does not match the ID number (%(date)s).")
                    % {"date": rid.birth_date.isoformat()})
-    typed_sex = SEX_WORDS.get(str(data.get("sex") or "").strip().lower()
-                              or str(data.get("sex") or "").strip())
-    if data.get("sex") not in (None, "") and typed_sex is None:
+    raw_sex = str(data.get("sex") or "").strip()
+    typed_sex = SEX_WORDS.get(raw_sex.lower())
+    if raw_sex and typed_sex is None:
         errors.add("sex", _("Sex must be 男/女 (M/F)."))
     elif typed_sex and typed_sex != rid.sex:
         errors.add("sex", _("Sex does not match the ID number (%(sex)s).")

@@ -1,0 +1,339 @@
+"""Benefit programs as data: one YAML file per program under ``policies/``.
+
+The file format is documented in docs/policy-format.md. Loading validates everything a run
+relies on — unknown keys and fields, condition syntax, overlapping tiers, gaps in age bands —
+and every error names the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from anlao.benefits.conditions import FIELDS, ConditionError, Node, parse
+from anlao.benefits.yamlmarks import PolicyError, load_with_lines, path_text
+
+PAYMENT_PERIODS = ("monthly", "quarterly")
+TIER_CHANGES = ("month_after_birthday", "birthday_month")
+STOP_TIMINGS = ("month_after", "same_month")
+# Stop reasons seen in real systems (DOMAIN.md §6); labels live in labels.py.
+STOP_REASONS = ("deceased", "hukou_moved", "ineligible", "duplicate", "policy_change",
+                "not_verified", "other")
+RANGE_DIMS = ("age", "ability_level", "disability_grade")
+CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
+
+TOP_KEYS = {"program", "name", "summary", "jurisdiction", "sources", "notes", "params",
+            "versions"}
+VERSION_KEYS = {"effective_from", "effective_to", "payment", "tier_change", "stop",
+                "eligibility", "tiers", "exclusive_with", "notes"}
+CHECK_KEYS = {"code", "when", "label", "stop_reason"}
+TIER_KEYS = {"code", "label", "age", "ability_level", "disability_grade", "category",
+             "amount_fen", "verify"}
+
+
+@dataclass
+class Check:
+    code: str
+    text: str
+    node: Node
+    label: dict[str, str]
+    stop_reason: str
+
+
+@dataclass
+class Tier:
+    code: str
+    label: dict[str, str]
+    amount_fen: int
+    ranges: dict[str, tuple[int, int | None]]
+    category: str | None
+    node: Node | None
+    line: int
+    verify: str = ""
+
+
+@dataclass
+class Version:
+    effective_from: dt.date
+    effective_to: dt.date | None
+    payment: str
+    tier_change: str
+    stop: dict[str, str]
+    checks: list[Check]
+    tiers: list[Tier]
+    exclusive_with: list[str]
+    notes: str = ""
+
+    @property
+    def months_per_payment(self) -> int:
+        return 3 if self.payment == "quarterly" else 1
+
+
+@dataclass
+class Program:
+    code: str
+    name: dict[str, str]
+    summary: dict[str, str]
+    jurisdiction: str
+    sources: list[str]
+    notes: str
+    params: dict[str, dict[str, Any]]
+    versions: list[Version]
+    file: str
+    digest: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def version_on(self, day: dt.date) -> Version | None:
+        found = None
+        for v in self.versions:
+            if v.effective_from <= day and (v.effective_to is None or day <= v.effective_to):
+                found = v
+        return found
+
+    def title(self, lang: str) -> str:
+        return self.name.get("zh" if lang.startswith("zh") else "en") or self.code
+
+
+class _Reader:
+    """Validation state for one file: raises ``PolicyError`` at the first problem."""
+
+    def __init__(self, file: str, lines: dict[tuple, int]):
+        self.file, self.lines = file, lines
+
+    def fail(self, path: tuple, message: str) -> PolicyError:
+        line = None
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.lines:
+                line = self.lines[path[:n]]
+                break
+        return PolicyError(self.file, line, path_text(path), message)
+
+    def mapping(self, value: Any, path: tuple, allowed: set[str], required: set[str]) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(path, "expected a mapping")
+        for key in value:
+            if key not in allowed:
+                raise self.fail((*path, key), f"unknown key {key!r} "
+                                f"(allowed: {', '.join(sorted(allowed))})")
+        for key in sorted(required):
+            if key not in value:
+                raise self.fail(path, f"missing key {key!r}")
+        return value
+
+    def choice(self, value: Any, path: tuple, options: tuple[str, ...]) -> str:
+        if value not in options:
+            raise self.fail(path, f"{value!r} is not one of {', '.join(options)}")
+        return value
+
+    def text(self, value: Any, path: tuple) -> dict[str, str]:
+        if isinstance(value, str):
+            return {"en": value, "zh": value}
+        if isinstance(value, dict) and set(value) <= {"en", "zh"} and value:
+            return {"en": str(value.get("en", value.get("zh"))),
+                    "zh": str(value.get("zh", value.get("en")))}
+        raise self.fail(path, "expected text or {en: …, zh: …}")
+
+    def date(self, value: Any, path: tuple) -> dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        raise self.fail(path, "expected a date YYYY-MM-DD")
+
+    def condition(self, value: Any, path: tuple) -> Node:
+        try:
+            return parse(value)
+        except ConditionError as exc:
+            raise self.fail(path, f"{exc.message} at column {exc.column} in {value!r}") from exc
+
+
+def _params(r: _Reader, raw: Any, overrides: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name, spec in (raw or {}).items():
+        path = ("params", name)
+        spec = r.mapping(spec, path, {"default", "label", "verify", "unit"}, {"default"})
+        value = overrides.get(name, spec["default"])
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise r.fail((*path, "default"), "a parameter must be a whole number ≥ 0 (fen)")
+        out[name] = {"value": value, "default": spec["default"], "verify": spec.get("verify", ""),
+                     "label": r.text(spec.get("label", name), (*path, "label"))}
+    return out
+
+
+def _checks(r: _Reader, raw: Any, path: tuple) -> list[Check]:
+    if not isinstance(raw, list) or not raw:
+        raise r.fail(path, "expected a list of conditions")
+    checks, seen = [], set()
+    for i, item in enumerate(raw):
+        p = (*path, i)
+        item = r.mapping(item, p, CHECK_KEYS, {"code", "when"})
+        code = str(item["code"])
+        if code in seen or code in ("alive", "resident"):
+            raise r.fail((*p, "code"), f"duplicate or reserved code {code!r}")
+        seen.add(code)
+        reason = r.choice(item.get("stop_reason", "ineligible"), (*p, "stop_reason"),
+                          STOP_REASONS)
+        checks.append(Check(code, item["when"], r.condition(item["when"], (*p, "when")),
+                            r.text(item.get("label", item["when"]), (*p, "label")), reason))
+    return checks
+
+
+def _range(r: _Reader, value: Any, path: tuple) -> tuple[int, int | None]:
+    ok = isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)
+    if not ok or not (value[1] is None or isinstance(value[1], int)):
+        raise r.fail(path, "expected [from, to] in whole numbers (to may be null: no limit)")
+    if value[1] is not None and value[1] < value[0]:
+        raise r.fail(path, f"range [{value[0]}, {value[1]}] ends before it starts")
+    return value[0], value[1]
+
+
+def _tier(r: _Reader, item: Any, p: tuple, params: dict) -> Tier:
+    item = r.mapping(item, p, TIER_KEYS, {"code", "amount_fen"})
+    amount = item["amount_fen"]
+    if isinstance(amount, str) and amount.startswith("$"):
+        if amount[1:] not in params:
+            raise r.fail((*p, "amount_fen"), f"unknown parameter {amount!r}")
+        amount = params[amount[1:]]["value"]
+    if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+        raise r.fail((*p, "amount_fen"), "amount must be whole fen ≥ 0 (100 fen = 1 yuan)")
+    ranges = {d: _range(r, item[d], (*p, d)) for d in RANGE_DIMS if d in item}
+    category = item.get("category")
+    if category is not None and FIELDS.get(category, ("",))[0] != "bool":
+        raise r.fail((*p, "category"), f"unknown category {category!r}")
+    parts = [f"{d} >= {lo}" + (f" and {d} <= {hi}" if hi is not None else "")
+             for d, (lo, hi) in ranges.items()]
+    if category:
+        parts.append(category)
+    node = parse(" and ".join(parts)) if parts else None
+    return Tier(str(item["code"]), r.text(item.get("label", item["code"]), (*p, "label")),
+                amount, ranges, category, node, r.lines.get(p, 0), str(item.get("verify", "")))
+
+
+def _boxes_overlap(a: Tier, b: Tier) -> bool:
+    if a.category != b.category:
+        return False  # categories may coincide in one elder; the higher amount is paid
+    for d in RANGE_DIMS:
+        lo_a, hi_a = a.ranges.get(d, (-(10**9), None))
+        lo_b, hi_b = b.ranges.get(d, (-(10**9), None))
+        if (hi_a is not None and hi_a < lo_b) or (hi_b is not None and hi_b < lo_a):
+            return False
+    return True
+
+
+def _tiers(r: _Reader, raw: Any, path: tuple, params: dict) -> list[Tier]:
+    if not isinstance(raw, list) or not raw:
+        raise r.fail(path, "expected a list of tiers")
+    tiers = [_tier(r, item, (*path, i), params) for i, item in enumerate(raw)]
+    for i, a in enumerate(tiers):
+        for j in range(i):
+            if tiers[j].code == a.code:
+                raise r.fail((*path, i, "code"), f"duplicate tier code {a.code!r}")
+            if _boxes_overlap(tiers[j], a):
+                raise r.fail((*path, i), f"tier {a.code!r} overlaps tier {tiers[j].code!r} "
+                             f"(line {tiers[j].line})")
+    _check_age_gaps(r, tiers, path)
+    return tiers
+
+
+def _check_age_gaps(r: _Reader, tiers: list[Tier], path: tuple) -> None:
+    groups: dict[tuple, list[tuple[int, Tier]]] = {}
+    for i, t in enumerate(tiers):
+        if "age" in t.ranges:
+            key = (t.category, tuple(t.ranges.get(d) for d in RANGE_DIMS[1:]))
+            groups.setdefault(key, []).append((i, t))
+    for members in groups.values():
+        members.sort(key=lambda it: it[1].ranges["age"][0])
+        for (_, prev), (i, cur) in itertools.pairwise(members):
+            hi = prev.ranges["age"][1]
+            if hi is not None and cur.ranges["age"][0] > hi + 1:
+                raise r.fail((*path, i, "age"), f"gap in ages: tier {prev.code!r} ends at {hi}, "
+                             f"tier {cur.code!r} starts at {cur.ranges['age'][0]}")
+
+
+def _version(r: _Reader, raw: Any, i: int, params: dict) -> Version:
+    p = ("versions", i)
+    v = r.mapping(raw, p, VERSION_KEYS, {"effective_from", "eligibility", "tiers"})
+    stop = r.mapping(v.get("stop", {}), (*p, "stop"), {"deceased", "moved_out"}, set())
+    stop = {k: r.choice(stop.get(k, "month_after"), (*p, "stop", k), STOP_TIMINGS)
+            for k in ("deceased", "moved_out")}
+    excl = v.get("exclusive_with", [])
+    if not isinstance(excl, list) or not all(isinstance(c, str) for c in excl):
+        raise r.fail((*p, "exclusive_with"), "expected a list of program codes")
+    to = v.get("effective_to")
+    return Version(
+        effective_from=r.date(v["effective_from"], (*p, "effective_from")),
+        effective_to=r.date(to, (*p, "effective_to")) if to is not None else None,
+        payment=r.choice(v.get("payment", "monthly"), (*p, "payment"), PAYMENT_PERIODS),
+        tier_change=r.choice(v.get("tier_change", "month_after_birthday"),
+                             (*p, "tier_change"), TIER_CHANGES),
+        stop=stop,
+        checks=_checks(r, v["eligibility"], (*p, "eligibility")),
+        tiers=_tiers(r, v["tiers"], (*p, "tiers"), params),
+        exclusive_with=excl, notes=str(v.get("notes", "")),
+    )
+
+
+def program_from_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> Program:
+    data, lines = load_with_lines(text, file)
+    r = _Reader(file, lines)
+    data = r.mapping(data, (), TOP_KEYS, {"program", "name", "jurisdiction", "versions"})
+    code = str(data["program"])
+    if not CODE_RE.match(code):
+        raise r.fail(("program",), "use lower-case letters, digits and '-' only")
+    if not str(data["jurisdiction"]).isdigit():
+        raise r.fail(("jurisdiction",), "expected an area code in quotes, e.g. '330105'")
+    params = _params(r, data.get("params"), overrides or {})
+    if not isinstance(data["versions"], list) or not data["versions"]:
+        raise r.fail(("versions",), "expected a list of versions")
+    versions = [_version(r, v, i, params) for i, v in enumerate(data["versions"])]
+    for i in range(1, len(versions)):
+        if versions[i].effective_from <= versions[i - 1].effective_from:
+            raise r.fail(("versions", i, "effective_from"), "versions must be in date order")
+    digest = hashlib.sha256(text.encode() + json.dumps(
+        {k: v["value"] for k, v in params.items()}, sort_keys=True).encode()).hexdigest()
+    return Program(code, r.text(data["name"], ("name",)),
+                   r.text(data.get("summary", ""), ("summary",)), str(data["jurisdiction"]),
+                   [str(s) for s in data.get("sources", [])], str(data.get("notes", "")),
+                   params, versions, file, digest[:16], data)
+
+
+def policy_dir() -> Path:
+    return Path(getattr(settings, "BENEFITS_POLICY_DIR", settings.BASE_DIR / "policies"))
+
+
+_cache: dict[str, tuple[tuple, dict[str, Program]]] = {}
+
+
+def load_programs(directory: Path | None = None) -> dict[str, Program]:
+    """Every program in the directory, by code; reloaded when a file changes."""
+    directory = directory or policy_dir()
+    files = sorted(directory.glob("*.yaml"))
+    overrides = getattr(settings, "BENEFITS_PARAMS", {})
+    stamp = (tuple((f.name, f.stat().st_mtime_ns) for f in files), json.dumps(overrides,
+                                                                              sort_keys=True))
+    hit = _cache.get(str(directory))
+    if hit and hit[0] == stamp:
+        return hit[1]
+    programs: dict[str, Program] = {}
+    for f in files:
+        name = f"{directory.name}/{f.name}"
+        prog = program_from_text(f.read_text(encoding="utf-8"), name, overrides.get(f.stem, {}))
+        if prog.code != f.stem:
+            raise PolicyError(name, 1, "program", f"the file must be named {prog.code}.yaml")
+        if prog.code in programs:
+            raise PolicyError(name, 1, "program", f"duplicate program code {prog.code!r}")
+        programs[prog.code] = prog
+    for prog in programs.values():
+        for v in prog.versions:
+            for other in v.exclusive_with:
+                if other not in programs:
+                    raise PolicyError(prog.file, None, "exclusive_with",
+                                      f"unknown program {other!r}")
+    _cache[str(directory)] = (stamp, programs)
+    return programs

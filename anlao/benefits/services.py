@@ -1,0 +1,222 @@
+"""Every write of the benefits engine: create, compute, review, approve and export a run.
+
+Compute is idempotent: it replaces the run's entitlements whole (delete + insert) in one
+transaction, so a crash halfway leaves the previous result, never a partial one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anlao.areas.models import Area, AreaLevel
+from anlao.benefits import writer
+from anlao.benefits.diff import previous_run, summarise
+from anlao.benefits.engine import evaluate, parse_period
+from anlao.benefits.frame import elders_in_area, load_frame
+from anlao.benefits.models import BenefitRun, RunState
+from anlao.benefits.policy import Program, load_programs
+from anlao.core.audit import audit, snapshot
+from anlao.core.errors import NotFound, ServiceError
+from anlao.core.roles import require
+from anlao.core.scoping import area_in_scope, scope_by_area
+
+Progress = Callable[[str, int, int], None]
+STALE_AFTER = dt.timedelta(hours=2)
+OPEN_STATES = (RunState.DRAFT, RunState.COMPUTED, RunState.REVIEWED)
+AUDIT_FIELDS = ["state", "policy_hash", "paid_count", "total_fen", "elder_count"]
+
+
+def get_program(code: str) -> Program:
+    program = load_programs().get(code)
+    if program is None:
+        raise NotFound(_("No such benefit program."))
+    return program
+
+
+def _run_for(actor: Any, run_id: int, for_update: bool = False) -> BenefitRun:
+    qs = scope_by_area(BenefitRun.objects.all(), actor, "area")
+    if for_update:
+        qs = qs.select_for_update()
+    run = qs.select_related("area").filter(pk=run_id).first()
+    if run is None:
+        raise NotFound(_("No such benefit run."))
+    return run
+
+
+def _check_period(period: str, today: dt.date | None) -> dt.date:
+    try:
+        start = parse_period(period)
+    except ValueError as exc:
+        raise ServiceError(_("The period must look like 2026-04."), field="period") from exc
+    today = today or timezone.localdate()
+    if start > today.replace(day=1):
+        raise ServiceError(_("A run for a future month cannot be made."), field="period")
+    return start
+
+
+@transaction.atomic
+def run_create(*, actor: Any, program: str, period: str, district_code: str,
+               today: dt.date | None = None) -> BenefitRun:
+    """A draft run of ``program`` for one district and month."""
+    require(actor, "benefit.compute")
+    prog = get_program(program)
+    start = _check_period(period, today)
+    version = prog.version_on(start)
+    if version is None:
+        raise ServiceError(_("The program has no policy in force in that month."), field="period")
+    if start.month % version.months_per_payment != 1 % version.months_per_payment:
+        raise ServiceError(_("This program pays quarterly: choose January, April, July or "
+                             "October."), field="period")
+    area = Area.objects.current().filter(code=district_code, level=AreaLevel.DISTRICT).first()
+    if area is None or not area_in_scope(actor, area):
+        raise NotFound(_("No such district in your jurisdiction."))
+    if f"/{prog.jurisdiction}/" not in f"/{area.path}":
+        raise ServiceError(_("This district lies outside the program's jurisdiction."),
+                           field="district")
+    existing = BenefitRun.objects.filter(program=program, period=period, area=area)
+    if existing.filter(state__in=OPEN_STATES).exists():
+        raise ServiceError(_("An open run for this program, month and district already "
+                             "exists."), code="duplicate")
+    run = BenefitRun.objects.create(program=program, period=period, area=area,
+                                    created_by=actor, policy_version=version.effective_from)
+    audit(actor=actor, action="benefit_run.create", obj=run, after=snapshot(run, [
+        "program", "period", "area_id"]))
+    return run
+
+
+@transaction.atomic
+def run_queue(*, actor: Any, run_id: int) -> BenefitRun:
+    """Note that a background computation was asked for (the page then shows progress)."""
+    require(actor, "benefit.compute")
+    run = _run_for(actor, run_id, for_update=True)
+    if run.frozen:
+        raise ServiceError(_("An approved run is frozen."), code="frozen")
+    run.progress_step, run.progress_done, run.error = "queued", 0, ""
+    run.save(update_fields=["progress_step", "progress_done", "error"])
+    audit(actor=actor, action="benefit_run.queue", obj=run)
+    return run
+
+
+def _claim(run: BenefitRun) -> None:
+    now = timezone.now()
+    claimed = BenefitRun.objects.filter(
+        Q(busy_since__isnull=True) | Q(busy_since__lt=now - STALE_AFTER),
+        pk=run.pk, state__in=OPEN_STATES,
+    ).update(busy_since=now, error="", progress_step="load", progress_done=0)
+    if claimed != 1:
+        raise ServiceError(_("This run is being computed, or is approved and frozen."),
+                           code="busy")
+
+
+def _step(run: BenefitRun, step: str, done: int, total: int, progress: Progress | None) -> None:
+    BenefitRun.objects.filter(pk=run.pk).update(progress_step=step, progress_done=done,
+                                                progress_total=total)
+    if progress:
+        progress(step, done, total)
+
+
+def run_compute(*, actor: Any, run_id: int, progress: Progress | None = None) -> BenefitRun:
+    """Evaluate the policy for every elder of the district and store the entitlements."""
+    require(actor, "benefit.compute")
+    run = _run_for(actor, run_id)
+    if run.frozen:
+        raise ServiceError(_("An approved run is frozen."), code="frozen")
+    _claim(run)
+    try:
+        result = _evaluate(actor, run, progress)
+        with transaction.atomic():
+            return _store(actor, run, result, progress)
+    except Exception as exc:
+        BenefitRun.objects.filter(pk=run.pk).update(error=str(exc)[:2000], progress_step="failed")
+        raise
+    finally:
+        BenefitRun.objects.filter(pk=run.pk).update(busy_since=None)
+
+
+def _evaluate(actor: Any, run: BenefitRun, progress: Progress | None) -> dict[str, Any]:
+    programs = load_programs()
+    program = programs[run.program]
+    frame = load_frame(elders_in_area(actor, run.area))
+    _step(run, "evaluate", 0, frame.height, progress)
+    result = evaluate(program, frame, parse_period(run.period), programs)
+    result = result.join(frame.select("id", "street_code", "community_code"), on="id")
+    return {"program": program, "result": result, "elders": frame.height}
+
+
+def _store(actor: Any, run: BenefitRun, data: dict[str, Any],
+           progress: Progress | None) -> BenefitRun:
+    run = BenefitRun.objects.select_for_update().get(pk=run.pk)
+    if run.state not in OPEN_STATES:
+        raise ServiceError(_("An approved run is frozen."), code="frozen")
+    before = snapshot(run, AUDIT_FIELDS)
+    result, program = data["result"], data["program"]
+    prev = previous_run(run, program)
+    summary, paid = summarise(prev, result, program.digest)
+    writer.replace_rows(run, paid, summary.pop("_changes"), progress)
+    run.summary = summary
+    run.state, run.policy_hash = RunState.COMPUTED, program.digest
+    run.computed_by, run.computed_at = actor, timezone.now()
+    run.reviewed_by = run.reviewed_at = None
+    run.elder_count, run.paid_count = data["elders"], paid.height
+    run.total_fen = int(paid["amount_fen"].sum() or 0)
+    run.progress_step, run.progress_done, run.progress_total = "done", paid.height, paid.height
+    run.save()
+    audit(actor=actor, action="benefit_run.compute", obj=run, before=before,
+          after=snapshot(run, AUDIT_FIELDS))
+    return run
+
+
+@transaction.atomic
+def run_review(*, actor: Any, run_id: int) -> BenefitRun:
+    require(actor, "benefit.compute")
+    run = _run_for(actor, run_id, for_update=True)
+    if run.state != RunState.COMPUTED or run.busy_since:
+        raise ServiceError(_("Only a computed run can be marked reviewed."), code="state")
+    run.state, run.reviewed_by, run.reviewed_at = RunState.REVIEWED, actor, timezone.now()
+    run.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+    audit(actor=actor, action="benefit_run.review", obj=run, after={"state": run.state})
+    return run
+
+
+@transaction.atomic
+def run_approve(*, actor: Any, run_id: int) -> BenefitRun:
+    """Approve a reviewed run: by someone other than who computed it (four-eyes)."""
+    require(actor, "benefit.approve")
+    run = _run_for(actor, run_id, for_update=True)
+    if run.state != RunState.REVIEWED or run.busy_since:
+        raise ServiceError(_("Only a reviewed run can be approved."), code="state")
+    if run.computed_by_id == actor.pk:
+        raise ServiceError(_("A run must be approved by someone other than who computed it."),
+                           code="four_eyes")
+    if get_program(run.program).digest != run.policy_hash:
+        raise ServiceError(_("The policy file changed after this run was computed: compute "
+                             "it again."), code="stale_policy")
+    run.state, run.approved_by, run.approved_at = RunState.APPROVED, actor, timezone.now()
+    try:
+        with transaction.atomic():
+            run.save(update_fields=["state", "approved_by", "approved_at"])
+    except IntegrityError as exc:
+        raise ServiceError(_("Another run for this program, month and district is already "
+                             "approved."), code="duplicate") from exc
+    audit(actor=actor, action="benefit_run.approve", obj=run, after={"state": run.state})
+    return run
+
+
+@transaction.atomic
+def run_export(*, actor: Any, run_id: int) -> BenefitRun:
+    """Mark an approved run exported (the disbursement list left the system): frozen for good."""
+    require(actor, "benefit.approve")
+    run = _run_for(actor, run_id, for_update=True)
+    if run.state != RunState.APPROVED:
+        raise ServiceError(_("Only an approved run can be exported."), code="state")
+    run.state, run.exported_at = RunState.EXPORTED, timezone.now()
+    run.save(update_fields=["state", "exported_at"])
+    audit(actor=actor, action="benefit_run.export", obj=run, after={"state": run.state})
+    return run

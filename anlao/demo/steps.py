@@ -1,0 +1,31 @@
+"""Other apps' demo data, added after the elders: "module:function" names, each called with
+``(seed: int, stdout)``. A step whose module does not exist yet is skipped with a note."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+EXTRA_STEPS = ["anlao.assessments.demo:seed"]
+
+
+def run_extra_steps(seed: int, stdout: Any, steps: list[str] | None = None) -> list[str]:
+    """Run every importable step; return the names of those that ran."""
+    ran = []
+    for step in EXTRA_STEPS if steps is None else steps:
+        module_name, _sep, func_name = step.partition(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not module_name.startswith(exc.name):
+                raise  # the module exists but imports something missing: a real error
+            stdout.write(f"  skipped {step}: not written yet")
+            continue
+        func = getattr(module, func_name, None)
+        if func is None:
+            stdout.write(f"  skipped {step}: no function {func_name}")
+            continue
+        stdout.write(f"  running {step}")
+        func(seed, stdout)
+        ran.append(step)
+    return ran
