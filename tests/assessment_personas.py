@@ -11,8 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
-
 from anlao.accounts.models import Organisation, OrganisationType, User
 from anlao.assessments.instrument import load
 from anlao.assessments.models import AssessmentReason, AssessmentRequest
@@ -58,11 +56,6 @@ def build(world: World) -> AssessWorld:
     return AssessWorld(world, agency, other, _assessor("assessor_1", agency),
                        _assessor("assessor_2", agency), _assessor("assessor_3", agency),
                        _assessor("other_assessor", other), elder_a1, elder_b1, req)
-
-
-@pytest.fixture
-def aw(world: World) -> AssessWorld:
-    return build(world)
 
 
 def full_answers(total: int = 90) -> dict[str, int]:

@@ -10,9 +10,14 @@ from django.utils import timezone
 from anlao.assessments import services as s
 from anlao.assessments.models import Assessment, AssessmentSource, AssessmentState
 from tests.api_client import ApiClient
-from tests.assessment_personas import aw, full_answers  # noqa: F401
+from tests.assessment_personas import AssessWorld, build, full_answers
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def aw(world) -> AssessWorld:
+    return build(world)
 URL = "/api/assessments"
 
 

@@ -7,12 +7,17 @@ import datetime as dt
 import pytest
 
 from anlao.assessments import services as s
-from anlao.assessments.models import Assessment, AssessmentState, RequestStatus
+from anlao.assessments.models import Assessment, RequestStatus
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.models import AuditLog
-from tests.assessment_personas import TODAY, aw, full_answers  # noqa: F401
+from tests.assessment_personas import TODAY, AssessWorld, build, full_answers
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def aw(world) -> AssessWorld:
+    return build(world)
 
 
 def draft(aw, **data) -> Assessment:

@@ -196,3 +196,14 @@ def test_approval_is_refused_when_the_policy_file_changed_since_compute(town, se
     with pytest.raises(ServiceError) as info:
         services.run_approve(actor=town.city_admin, run_id=run.pk)
     assert info.value.code == "stale_policy"
+
+
+def test_the_command_computes_synchronously_with_progress(town):
+    from io import StringIO
+
+    from django.core.management import call_command
+    out = StringIO()
+    call_command("benefits_run", program="test-age-allowance", period="2026-03",
+                 district="330105", user="district_officer", stdout=out)
+    assert "write: 3/3" in out.getvalue() and "3 paid" in out.getvalue()
+    assert BenefitRun.objects.get().state == "computed"

@@ -113,4 +113,4 @@ def test_the_page_uses_todays_date(client, world):
     make_elder(world.community_a1, seq=9, birth=born(85, timezone.localdate()))
     client.force_login(world.worker_a1)
     charts = client.get(reverse("home")).context["charts"]
-    assert dict(zip(charts["age"]["labels"], charts["age"]["values"]))["80-89"] == 1
+    assert dict(zip(charts["age"]["labels"], charts["age"]["values"], strict=True))["80-89"] == 1

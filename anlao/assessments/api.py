@@ -51,7 +51,8 @@ class ElderRef(Ref):
 
 
 class LevelChangeOut(Schema):
-    rule: Literal["coma", "mental_disorder", "risk_events"]
+    rule: Literal["coma", "mental_disorder", "risk_events", "recorded"] = Field(
+        description="`recorded`: an imported level above the one its scores give.")
     from_level: int
     to_level: int
     reason: str = Field(description="In the request language.")

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_noop as N_
 from openpyxl import Workbook, load_workbook
 
 from anlao.accounts.models import Organisation, OrganisationType
+from anlao.assessments import conf
 from anlao.assessments.instrument import Instrument, load
 from anlao.assessments.models import (
     Assessment,
@@ -45,7 +46,6 @@ from anlao.assessments.models import (
 )
 from anlao.assessments.scoring import Conditions, LevelChange, level_for_total, score
 from anlao.assessments.services import make_current_if_latest
-from anlao.assessments import conf
 from anlao.core.audit import audit
 from anlao.core.roles import require
 from anlao.people.idnumbers import upgrade_15
@@ -126,6 +126,11 @@ class _Row:
 
     def __init__(self, number: int, values: dict[str, Any], errors: list[RowError]):
         self.number, self.values, self.errors = number, values, errors
+        self.start = len(errors)
+
+    @property
+    def failed(self) -> bool:
+        return len(self.errors) > self.start
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.number, column, message))
@@ -190,7 +195,7 @@ def _check_row(row: _Row, ctx: _Context) -> Assessment | None:
     if reason not in AssessmentReason.values:
         row.error("reason", _("Choose a reason from the list."))
     result = _check_scores(row, ctx)
-    if len(row.errors) or result is None:
+    if row.failed or result is None:
         return None
     return Assessment(elder=elder, agency=agency, reason=reason, assessed_on=on, **result)
 
@@ -207,52 +212,62 @@ def _check_scores(row: _Row, ctx: _Context) -> dict[str, Any] | None:
     """Items (all or none), subtotals, total and level, checked against one another."""
     inst, before = ctx.inst, len(row.errors)
     items = {i.code: row.int(i.code, 0, i.max_score) for i in inst.items}
-    given = {c: s for c, s in items.items() if s is not None}
     subtotals = {d.code: row.int(d.key, 0, d.max_score) for d in inst.dimensions}
-    total = row.int("total", 0, inst.max_total)
-    level = row.int("level", 0, 4)
-    cond = _conditions(row)
+    total, level, cond = row.int("total", 0, inst.max_total), row.int("level", 0, 4), \
+        _conditions(row)
     if len(row.errors) > before:
         return None
+    given = {c: s for c, s in items.items() if s is not None}
     if given and len(given) < len(items):
-        missing = ", ".join(c for c in items if items[c] is None)
         row.error("items", _("Give all 26 item scores or none; missing: %(items)s")
-                  % {"items": missing})
+                  % {"items": ", ".join(c for c in items if items[c] is None)})
         return None
     if given:
-        result = score(given, cond, conf.level_rules(), inst)
-        sums, computed = result.subtotals, result.total
-        initial, final, changes = result.initial_level, result.final_level, list(result.changes)
+        res = score(given, cond, conf.level_rules(), inst)
+        sums, computed, initial = res.subtotals, res.total, res.initial_level
+        final, changes = res.final_level, list(res.changes)
+        _check_sum(row, "total", computed, total)
+        for d in inst.dimensions:
+            _check_sum(row, d.key, sums[d.code], subtotals[d.code])
     elif total is None:
         row.error("total", _("Give the total score or all 26 item scores."))
         return None
     else:
         sums, computed = {k: s for k, s in subtotals.items() if s is not None}, total
-        if len(sums) == len(subtotals) and sum(sums.values()) != total:
-            row.error("total", _("The subtotals add up to %(sum)s, not %(total)s.")
-                      % {"sum": sum(sums.values()), "total": total})
-        initial, changes = level_for_total(total, inst), []
-        final = initial
-    if total is not None and total != computed:
-        row.error("total", _("The items add up to %(sum)s, not %(total)s.")
-                  % {"sum": computed, "total": total})
-    for code, sub in subtotals.items():
-        if given and sub is not None and sub != sums[code]:
-            row.error(inst.dimensions[[d.code for d in inst.dimensions].index(code)].key,
-                      _("The items add up to %(sum)s, not %(total)s.")
-                      % {"sum": sums[code], "total": sub})
-    if level is not None and level < final:
-        row.error("level", _("Level %(level)s is below the level %(computed)s that the scores "
-                             "give.") % {"level": level, "computed": final})
-    elif level is not None and level > final:
-        changes.append(LevelChange("recorded", final, level,
-                                   N_("Level as recorded in the imported result.")))
-        final = level
+        if len(sums) == len(subtotals):
+            _check_sum(row, "total", total, sum(sums.values()), subtotals=True)
+        initial = final = level_for_total(total, inst)
+        changes = []
+    final = _check_level(row, level, final, changes)
     return {"answers": given, "subtotals": sums, "total": computed, "initial_level": initial,
             "final_level": final, "level_changes": [c.as_dict() for c in changes],
             "coma": cond.coma, "dementia": cond.dementia,
             "psychiatric_disorder": cond.psychiatric_disorder,
             "risk_events": dict(cond.risk_events)}
+
+
+def _check_sum(row: _Row, column: str, computed: int, given: int | None,
+               subtotals: bool = False) -> None:
+    if given is None or given == computed:
+        return
+    message = (_("The subtotals add up to %(sum)s, not %(total)s.") if subtotals else
+               _("The items add up to %(sum)s, not %(total)s."))
+    if subtotals:
+        computed, given = given, computed
+    row.error(column, message % {"sum": computed, "total": given})
+
+
+def _check_level(row: _Row, level: int | None, final: int, changes: list) -> int:
+    """A recorded level may be above the computed one (kept, with a change), never below."""
+    if level is None or level == final:
+        return final
+    if level < final:
+        row.error("level", _("Level %(level)s is below the level %(computed)s that the scores "
+                             "give.") % {"level": level, "computed": final})
+        return final
+    changes.append(LevelChange("recorded", final, level,
+                               N_("Level as recorded in the imported result.")))
+    return level
 
 
 def _check_all(actor: Any, names: list[str | None], data: list[tuple],

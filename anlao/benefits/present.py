@@ -69,7 +69,8 @@ def _buttons(actor: Any, run: BenefitRun) -> list[tuple[str, str, str]]:
                     "btn-outline-primary"))
     if run.state == RunState.COMPUTED and has_perm(actor, "benefit.compute"):
         out.append(("review", _("Mark reviewed"), "btn-outline-success"))
-    if run.state == RunState.REVIEWED and has_perm(actor, "benefit.approve"):
+    if (run.state == RunState.REVIEWED and has_perm(actor, "benefit.approve")
+            and run.computed_by_id != actor.pk):  # four-eyes: not who computed it
         out.append(("approve", _("Approve"), "btn-success"))
     if run.state == RunState.APPROVED and has_perm(actor, "benefit.approve"):
         out.append(("export", _("Mark exported"), "btn-outline-secondary"))

@@ -39,6 +39,7 @@ class LogFilterForm(forms.Form):
         if actions is not None:
             self.fields["action"] = _select(actions, str(_("all actions")))
             self.fields["action"].label = _("Action")
+        self.order_fields(["actor", "entity", "entity_id", "action", "date_from", "date_to"])
 
     def clean(self):
         data = super().clean()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -73,15 +75,24 @@ def _show(key: str, value: Any) -> Any:
     return value
 
 
-def diff_rows(before: dict | None, after: dict | None) -> list[dict[str, Any]]:
+def _field_label(entity: str, key: str) -> str:
+    """The field's own words ("dibao" → "低保") when the entity is a model; else the key."""
+    try:
+        model = apps.get_model(entity)
+        return str(model._meta.get_field(key.removesuffix("_id")).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return key
+
+
+def diff_rows(before: dict | None, after: dict | None, entity: str = "") -> list[dict[str, Any]]:
     """One row per key of either snapshot, changed keys flagged, personal values masked."""
     before, after = before or {}, after or {}
     if not isinstance(before, dict) or not isinstance(after, dict):
         return [{"key": "", "before": before, "after": after, "changed": True}]
     keys = list(dict.fromkeys([*before, *after]))
     return [
-        {"key": k, "before": _show(k, before.get(k)), "after": _show(k, after.get(k)),
-         "changed": before.get(k) != after.get(k)}
+        {"key": k, "label": _field_label(entity, k), "before": _show(k, before.get(k)),
+         "after": _show(k, after.get(k)), "changed": before.get(k) != after.get(k)}
         for k in keys
     ]
 
@@ -102,7 +113,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = LogFilterForm(request.GET or None, entities=selectors.log_entities(AuditLog),
                          actions=selectors.audit_actions())
     page = _page(request, selectors.audit_rows_for(request.user, form.filters()))
-    rows = [{"row": r, "diff": diff_rows(r.before, r.after)} for r in page.object_list]
+    rows = [{"row": r, "diff": diff_rows(r.before, r.after, r.entity)}
+            for r in page.object_list]
     return render(request, "core/audit_log.html", {
         "nav": "audit", "tab": "audit", "form": form, "page": page, "rows": rows,
         "query": _query_without_page(request),

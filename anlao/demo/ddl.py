@@ -31,6 +31,15 @@ SQLITE_INDEXES = ("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
                   "AND tbl_name = %s AND sql IS NOT NULL")
 
 
+def flush_checks() -> None:
+    """PostgreSQL refuses DDL on a table with pending trigger events: run the foreign-key
+    checks this transaction has deferred so far, then defer again as Django expects."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
@@ -44,6 +53,7 @@ def bare_table(table: str) -> Iterator[None]:
         indexes = cur.fetchall()
         keys = []
         if pg:
+            flush_checks()
             cur.execute(PG_FOREIGN_KEYS, [table])
             keys = cur.fetchall()
         for name, _definition in keys:
@@ -52,7 +62,9 @@ def bare_table(table: str) -> Iterator[None]:
             cur.execute(f"DROP INDEX {_q(name)}")
     yield
     with connection.cursor() as cur:
-        if pg:  # sort in memory: a million keys spill the default 64 MB to disk
+        if pg:
+            flush_checks()
+            # sort in memory: a million keys spill the default 64 MB to disk
             cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, sql in indexes:
             cur.execute(sql)
@@ -75,6 +87,7 @@ def delete_all(tables: list[str]) -> None:
     """Empty ``tables`` (dependants first). PostgreSQL: one TRUNCATE when nothing else points
     at them, else DELETE; SQLite: DELETE from a bare table (no index upkeep per row)."""
     if connection.vendor == "postgresql":
+        flush_checks()
         try:
             with transaction.atomic(), connection.cursor() as cur:
                 cur.execute(f"TRUNCATE {', '.join(_q(t) for t in tables)}")

@@ -8,7 +8,7 @@
   var charts = [];
 
   function grid(horizontal) {
-    return { left: horizontal ? 8 : 8, right: 24, top: 16, bottom: 8, containLabel: true };
+    return { left: 8, right: horizontal ? 48 : 16, top: 16, bottom: 8, containLabel: true };
   }
 
   function bar(id, part, horizontal) {
@@ -17,7 +17,10 @@
     var chart = echarts.init(el, null, { renderer: "svg" });
     var category = { type: "category", data: part.labels, axisTick: { show: false },
                      axisLabel: { interval: 0, hideOverlap: false } };
-    var value = { type: "value", minInterval: 1 };
+    // Horizontal bars carry their value as a label; an axis of numbers would only crowd phones.
+    var value = horizontal
+      ? { type: "value", minInterval: 1, axisLabel: { show: false }, splitLine: { show: false } }
+      : { type: "value", minInterval: 1 };
     if (horizontal) { category.inverse = true; }
     chart.setOption({
       color: palette,
@@ -41,9 +44,9 @@
     chart.setOption({
       color: ["#5b8c5a", "#e0b341", "#d9822b", "#b4483a", "#7a1f16", "#adb5bd"],
       tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-      legend: { bottom: 0, type: "scroll" },
+      legend: { bottom: 0, itemGap: 8, itemWidth: 14 },
       series: [{ type: "pie", name: data.series_name, radius: ["38%", "66%"],
-                 center: ["50%", "44%"], data: slices,
+                 center: ["50%", "42%"], data: slices,
                  label: { formatter: "{c}" } }]
     });
     charts.push(chart);

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -22,8 +23,10 @@ def minutes(value: dt.timedelta | None) -> int:
 @register.filter
 def as_json(value: Any) -> str:
     """An audit value as compact readable text: strings bare, anything else as JSON."""
-    if value is None:
+    if value is None or value == "":
         return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
