@@ -10,6 +10,15 @@ from tests.personas import World, build_world
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped area tree once; each test's transaction rolls back above it."""
+    from anlao.areas.services import area_tree_load
+
+    with django_db_blocker.unblock():
+        area_tree_load(actor=None)
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

@@ -59,7 +59,8 @@ def _user(username: str, role: str, areas: list[Area], org: Organisation | None 
 
 
 def build_world() -> World:
-    area_tree_load(actor=None)
+    if not Area.objects.exists():  # loaded once per session; transactional tests flush it
+        area_tree_load(actor=None)
     get = lambda code: Area.objects.get(code=code)  # noqa: E731
     district, city = get("330105"), get("330100")
     street_a, street_b = get("330105001000"), get("330105002000")

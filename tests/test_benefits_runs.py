@@ -207,3 +207,10 @@ def test_the_command_computes_synchronously_with_progress(town):
                  district="330105", user="district_officer", stdout=out)
     assert "write: 3/3" in out.getvalue() and "3 paid" in out.getvalue()
     assert BenefitRun.objects.get().state == "computed"
+
+
+def test_each_entitlement_carries_its_change_as_a_reason_code(town):
+    approve(town, compute(town, create(town, "2026-03")))
+    run = compute(town, create(town, "2026-04"))
+    reasons = dict(Entitlement.objects.filter(run=run).values_list("elder__name", "reasons"))
+    assert reasons == {"张桂兰": "changed:tier_change", "王德福": "", "李明": ""}

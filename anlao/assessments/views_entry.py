@@ -252,7 +252,8 @@ def check_context(a: Assessment, inst: Instrument, errors: dict[str, list[str]]
     complete, the result the submission will store."""
     answers = a.answers or {}
     step_of = {i.code: n for n, d in enumerate(inst.dimensions, start=1) for i in d.items}
-    missing = [{"code": c, "name": wording(inst.item_map[c]), "step": step_of[c]}
+    missing = [{"code": c, "slug": c.replace(".", "-"), "name": wording(inst.item_map[c]),
+                "step": step_of[c]}
                for c in missing_items(answers, inst)]
     other = [m for key, msgs in errors.items() if not key.startswith("answers.") for m in msgs]
     if not (a.assessor_1_id and a.assessor_2_id):
@@ -264,7 +265,7 @@ def check_context(a: Assessment, inst: Instrument, errors: dict[str, list[str]]
             risk_events=a.risk_events or {}), conf.level_rules(), inst)
         preview = {"initial": level_text(result.initial_level, inst),
                    "final": level_text(result.final_level, inst), "total": result.total,
-                   "changed": result.final_level != result.initial_level}
+                   "max": inst.max_total, "changed": result.final_level != result.initial_level}
     return {"missing": missing, "other_problems": list(dict.fromkeys(other)),
             "dimensions": dimension_rows(a, inst), "preview": preview,
             "details_step": details_step(inst), "ready": not missing and not other}

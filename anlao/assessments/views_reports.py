@@ -45,11 +45,12 @@ def _due_context(request: HttpRequest, area: str, today: dt.date) -> dict[str, A
     return {"page": page, "due_rows": schedules.due_rows(list(page.object_list), today)}
 
 
-def _never_context(request: HttpRequest, area: str) -> dict[str, Any]:
+def _never_context(request: HttpRequest, area: str, today: dt.date) -> dict[str, Any]:
     qs = schedules.elders_never_assessed(request.user, area_code=area).order_by(
         "residence_area__code", "name", "pk")
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return {"page": page, "never_rows": list(page.object_list)}
+    return {"page": page,
+            "never_rows": [{"elder": e, "age": e.age_on(today)} for e in page.object_list]}
 
 
 @login_required
@@ -63,9 +64,10 @@ def schedule(request: HttpRequest) -> HttpResponse:
                "counts": schedules.schedule_counts(request.user, area_code=area, today=today),
                "months": conf.reassess_months(), "soon_days": conf.due_soon_days(),
                "area_query": urlencode({"area": area}) if area else "",
+               "list_keep": [("list", which)],
                "query": urlencode({k: v for k, v in (("list", which), ("area", area)) if v})}
     context.update(_due_context(request, area, today) if which == "due"
-                   else _never_context(request, area))
+                   else _never_context(request, area, today))
     return render(request, "assessments/schedule.html", context)
 
 

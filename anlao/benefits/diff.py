@@ -85,7 +85,8 @@ def summarise(prev: BenefitRun | None, result: pl.DataFrame,
     summary["diff_reasons"] = sorted(
         [[r["kind"], r["reason"], r["len"]] for r in by_reason.iter_rows(named=True)])
     summary["_changes"] = diff.filter(pl.col("kind") != "unchanged")
-    reasons = diff.select("id", reasons=pl.col("kind") + pl.lit(":") + pl.col("reason"))
+    reasons = diff.select("id", reasons=pl.when(pl.col("kind") == "unchanged").then(pl.lit(""))
+                          .otherwise(pl.col("kind") + pl.lit(":") + pl.col("reason")))
     paid = paid.join(reasons, on="id", how="left").with_columns(
         reasons=pl.col("reasons").fill_null(""))
     return summary, paid
