@@ -271,9 +271,15 @@ def bench_postgres(frame: pl.DataFrame, results: dict) -> None:
             run = run_create(actor=officer, program=code, period=PERIOD.strftime("%Y-%m"),
                              district_code="330105", today=today)
             t0 = time.perf_counter()
-            run = run_compute(actor=officer, run_id=run.pk)
-            print(f"  {code}: {run.paid_count:,} entitlements, "
-                  f"{time.perf_counter() - t0:.2f} s", flush=True)
+            marks: dict[str, float] = {}
+
+            def progress(step: str, done: int, total: int, marks=marks, t0=t0) -> None:
+                marks.setdefault(step, time.perf_counter() - t0)
+            run = run_compute(actor=officer, run_id=run.pk, progress=progress)
+            total = time.perf_counter() - t0
+            print(f"  {code}: {run.paid_count:,} entitlements, {total:.2f} s (load frame "
+                  f"{marks.get('evaluate', 0):.1f} s, evaluate+diff to "
+                  f"{marks.get('write', 0):.1f} s, write+commit to {total:.1f} s)", flush=True)
     timed(f"anlao end to end into PostgreSQL, {frame.height:,} x 5", all_runs, results)
     _bare_copy(results)
 

@@ -63,6 +63,14 @@ def test_provider_staff_see_the_few_hundred_elders_their_provider_serves(demo):
     assert codes <= {"330105001000", "330105002000"}  # the provider's two streets
 
 
+def test_demo_logins_lists_another_app_login_only_with_the_demo_password(demo):
+    User.objects.create_user("assessor_x", password=DEMO_PASSWORD, role="assessor")
+    User.objects.create_user("assessor_a", password="something-else-42", role="assessor")
+    out = io.StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "assessor_x" in out.getvalue() and "assessor_a" not in out.getvalue()
+
+
 def test_demo_logins_prints_username_role_scope_and_password(demo):
     out = io.StringIO()
     call_command("demo_logins", stdout=out)

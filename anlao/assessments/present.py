@@ -53,7 +53,8 @@ def dimension_rows(a: Assessment, inst: Instrument | None = None) -> list[dict[s
 
 
 def change_rows(a: Assessment, inst: Instrument | None = None) -> list[dict[str, Any]]:
-    return [{"from": level_text(c.get("from_level"), inst), "to": level_text(c.get("to_level"), inst),
+    return [{"from": level_text(c.get("from_level"), inst),
+             "to": level_text(c.get("to_level"), inst),
              "moved": c.get("from_level") != c.get("to_level"), "reason": reason_text(c)}
             for c in (a.level_changes or [])]
 

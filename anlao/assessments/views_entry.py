@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anlao.assessments import services
+from anlao.assessments import conf, services
 from anlao.assessments.forms import AnswerError, DetailsForm, parse_answers, wording
 from anlao.assessments.instrument import Dimension, Instrument, load
-from anlao.assessments.models import Assessment, AssessmentState
+from anlao.assessments.models import Assessment, AssessmentReason, AssessmentState
 from anlao.assessments.present import dimension_rows, level_text
 from anlao.assessments.scoring import (
     Conditions,
@@ -32,6 +32,7 @@ from anlao.assessments.scoring import (
     partial_subtotals,
     score,
 )
+from anlao.assessments.selectors import current_assessment, open_requests_for
 from anlao.assessments.views import (
     NAV,
     error_text,
@@ -42,7 +43,6 @@ from anlao.assessments.views import (
     require_perm,
 )
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from anlao.assessments import conf
 
 
 def _steps(inst: Instrument) -> int:
@@ -105,9 +105,13 @@ def assessment_start(request: HttpRequest, elder_id: int) -> HttpResponse:
     """Open a draft for an elder the agency was asked to assess, the actor as first assessor."""
     elder = get_elder(request, elder_id)
     require_perm(request, "assessment.write")
+    data: dict[str, Any] = {"assessor_1": request.user.pk}
+    if not open_requests_for(request.user, elder_id=elder.pk).exists():
+        # Without a request there is no reason to inherit; the details step can change it.
+        data["reason"] = (AssessmentReason.SCHEDULED if current_assessment(elder)
+                          else AssessmentReason.FIRST)
     try:
-        a = services.assessment_create(actor=request.user, elder_id=elder.pk,
-                                       data={"assessor_1": request.user.pk})
+        a = services.assessment_create(actor=request.user, elder_id=elder.pk, data=data)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied from exc
     except NotFound as exc:
@@ -251,10 +255,12 @@ def check_context(a: Assessment, inst: Instrument, errors: dict[str, list[str]]
     """What is missing (items by step, assessors, anything the service refused) and, when
     complete, the result the submission will store."""
     answers = a.answers or {}
-    step_of = {i.code: n for n, d in enumerate(inst.dimensions, start=1) for i in d.items}
-    missing = [{"code": c, "slug": c.replace(".", "-"), "name": wording(inst.item_map[c]),
-                "step": step_of[c]}
-               for c in missing_items(answers, inst)]
+    missing = missing_items(answers, inst)
+    groups = [{"step": n, "code": d.code, "name": wording(d),
+               "items": [{"code": i.code, "slug": i.code.replace(".", "-"), "name": wording(i)}
+                         for i in d.items if i.code in missing]}
+              for n, d in enumerate(inst.dimensions, start=1)]
+    groups = [g for g in groups if g["items"]]
     other = [m for key, msgs in errors.items() if not key.startswith("answers.") for m in msgs]
     if not (a.assessor_1_id and a.assessor_2_id):
         other.insert(0, _("Two assessors are needed: choose them under Details."))
@@ -266,7 +272,7 @@ def check_context(a: Assessment, inst: Instrument, errors: dict[str, list[str]]
         preview = {"initial": level_text(result.initial_level, inst),
                    "final": level_text(result.final_level, inst), "total": result.total,
                    "max": inst.max_total, "changed": result.final_level != result.initial_level}
-    return {"missing": missing, "other_problems": list(dict.fromkeys(other)),
+    return {"missing": groups, "missing_count": len(missing), "other_problems": list(dict.fromkeys(other)),
             "dimensions": dimension_rows(a, inst), "preview": preview,
             "details_step": details_step(inst), "ready": not missing and not other}
 

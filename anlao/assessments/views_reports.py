@@ -77,9 +77,14 @@ def _level_names() -> list[str]:
     return [f"{b.level} {wording(b)}" for b in load().levels]
 
 
-def _agency_months(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Months × agencies as chart series and a table (missing cells are 0)."""
-    months = sorted({r["month"] for r in rows})
+def _agency_months(rows: list[dict[str, Any]], since: dt.date, today: dt.date
+                   ) -> dict[str, Any]:
+    """Every month from ``since`` to now × agencies, as chart series and a table (a month
+    without assessments is a 0, not a gap)."""
+    months, month = [], since.replace(day=1)
+    while month <= today:
+        months.append(month)
+        month = conf.add_months(month, 1)
     agencies = sorted({r["agency"] for r in rows})
     cell = {(r["agency"], r["month"]): r["count"] for r in rows}
     return {"months": [f"{m:%Y-%m}" for m in months],
@@ -95,8 +100,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
     area = form.area_code()
     by = "community" if request.GET.get("by") == "community" else "street"
     rows = stats.level_counts(request.user, by=by, area_code=area)
-    since = conf.add_months(timezone.localdate().replace(day=1), -11)
-    months = _agency_months(stats.assessments_per_agency_month(request.user, since=since))
+    today = timezone.localdate()
+    since = conf.add_months(today.replace(day=1), -11)
+    months = _agency_months(stats.assessments_per_agency_month(request.user, since=since),
+                            since, today)
     levels = _level_names()
     totals = {"elders": sum(r["elders"] for r in rows),
               "assessed": sum(r["assessed"] for r in rows),
@@ -108,7 +115,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
              "share_name": _("Share assessed (%)"), "agency_months": months}
     return render(request, "assessments/statistics.html", {
         "nav": NAV, "form": form, "by": by, "rows": rows, "levels": levels, "totals": totals,
-        "chart": chart, "months": months, "since": since,
+        "chart": chart, "months": months, "since": since, "by_keep": [("by", by)],
         "area_query": urlencode({"area": area}) if area else ""})
 
 
