@@ -272,7 +272,8 @@ def check_context(a: Assessment, inst: Instrument, errors: dict[str, list[str]]
         preview = {"initial": level_text(result.initial_level, inst),
                    "final": level_text(result.final_level, inst), "total": result.total,
                    "max": inst.max_total, "changed": result.final_level != result.initial_level}
-    return {"missing": groups, "missing_count": len(missing), "other_problems": list(dict.fromkeys(other)),
+    return {"missing": groups, "missing_count": len(missing),
+            "other_problems": list(dict.fromkeys(other)),
             "dimensions": dimension_rows(a, inst), "preview": preview,
             "details_step": details_step(inst), "ready": not missing and not other}
 

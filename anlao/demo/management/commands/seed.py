@@ -15,8 +15,11 @@ class Command(BaseCommand):
                             help="remove existing elders (and their records) first")
         parser.add_argument("--if-empty", action="store_true",
                             help="do nothing when the registry already has elders")
+        parser.add_argument("--no-extra-steps", action="store_true",
+                            help="skip other apps' demo data (anlao/demo/steps.py)")
 
-    def handle(self, *args, elders: int, seed: int, reset: bool, if_empty: bool, **opts):
+    def handle(self, *args, elders: int, seed: int, reset: bool, if_empty: bool,
+               no_extra_steps: bool, **opts):
         try:
             result = demo_seed(elders=elders, seed=seed, reset=reset, if_empty=if_empty,
                                stdout=self.stdout)
@@ -24,7 +27,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if result.skipped:
             return
-        run_extra_steps(seed, self.stdout)
+        if not no_extra_steps:
+            run_extra_steps(seed, self.stdout)
         self.stdout.write(self.style.SUCCESS(
             f"demo city ready: {result.elders:,} elders in {result.seconds:.1f} s "
             "(logins: anlao demo_logins)"))
