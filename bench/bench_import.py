@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,28 +97,33 @@ def child(rows: int) -> dict:
     size_mb = len(upload.getvalue()) / 1e6
     out = {"rows": rows, "file_mb": round(size_mb, 1)}
 
-    t = time.perf_counter()
-    imports.read_sheet(io.BytesIO(upload.getvalue()))
-    out["read_s"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    batch = imports.elder_import_validate(actor=actor, upload=upload, file_name="bench.xlsx")
-    out["validate_s"] = time.perf_counter() - t
+    with timed(out, "read"):
+        imports.read_sheet(io.BytesIO(upload.getvalue()))
+    with timed(out, "validate"):
+        batch = imports.elder_import_validate(actor=actor, upload=upload,
+                                              file_name="bench.xlsx")
     assert batch.valid_rows == rows, (batch.valid_rows, batch.error_preview[:3])
-
-    t = time.perf_counter()
-    batch = imports.elder_import_commit(actor=actor, batch_id=batch.pk)
-    out["commit_s"] = time.perf_counter() - t
+    with timed(out, "commit"):
+        batch = imports.elder_import_commit(actor=actor, batch_id=batch.pk)
     assert batch.imported_rows == rows and Elder.objects.count() == rows
     assert Elder.history.count() == rows
 
     keys = [c.field for c in imports.COLUMNS]
     sample = [dict(zip(keys, r, strict=True)) for r in make_rows(BASELINE_SAMPLE, offset=rows)]
-    t = time.perf_counter()
-    for row in sample:
-        elder_create(actor=actor, data=row)
-    out["baseline_sample_s"] = time.perf_counter() - t
+    with timed(out, "baseline_sample"):
+        for row in sample:
+            elder_create(actor=actor, data=row)
+    out["load"] = os.getloadavg()[0]
     return out
+
+
+@contextmanager
+def timed(out: dict, name: str) -> Iterator[None]:
+    """Wall time, and this process's CPU time (the database server's is not in it)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    out[f"{name}_s"] = time.perf_counter() - wall
+    out[f"{name}_cpu"] = time.process_time() - cpu
 
 
 def run_child(rows: int, env: dict) -> dict:
@@ -188,11 +195,16 @@ def table(results: dict[str, dict]) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for name, r in results.items():
-        total = r["validate_s"] + r["commit_s"]
+        total, cpu = r["validate_s"] + r["commit_s"], r["validate_cpu"] + r["commit_cpu"]
         base = r["baseline_sample_s"] * rows / BASELINE_SAMPLE
-        lines.append(f"| {name} | {r['read_s']:.1f} s | {r['validate_s']:.1f} s | "
-                     f"{r['commit_s']:.1f} s | **{total:.1f} s** | {base:.0f} s "
-                     f"({r['baseline_sample_s']:.1f} s measured) |")
+        lines.append(f"| {name} | {r['read_s']:.1f} s | {r['validate_s']:.1f} s "
+                     f"(CPU {r['validate_cpu']:.1f} s) | {r['commit_s']:.1f} s "
+                     f"(CPU {r['commit_cpu']:.1f} s) | **{total:.1f} s** (CPU {cpu:.1f} s) | "
+                     f"{base:.0f} s ({r['baseline_sample_s']:.1f} s measured) |")
+    loads = ", ".join(f"{n} {r['load']:.1f}" for n, r in results.items())
+    lines += ["", f"Wall times; CPU is the Django process's own (not the database server's). "
+              f"1-minute load average at the end of each run: {loads} — other work on the "
+              "machine inflates wall times, CPU times much less."]
     lines += ["", "Target: under 60 s for validate + commit. History rows are written with "
               "simple-history's `bulk_create_with_history` (one history row per elder, in the "
               "same transaction).", ""]

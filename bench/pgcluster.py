@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 
 
 def _as_pg(cmd: list[str]) -> list[str]:
@@ -66,12 +67,12 @@ def machine() -> str:
 
 def write_section(path: str, heading: str, text: str) -> None:
     """Replace the section starting with ``heading`` in ``path`` (or append it)."""
-    old = open(path, encoding="utf-8").read() if os.path.exists(path) else "# Benchmark results\n"
+    file = Path(path)
+    old = file.read_text(encoding="utf-8") if file.exists() else "# Benchmark results\n"
     if heading in old:
         head, rest = old.split(heading, 1)
         nxt = rest.find("\n## ")
         new = head + text.rstrip("\n") + "\n" + (rest[nxt:] if nxt >= 0 else "")
     else:
         new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(new)
+    file.write_text(new, encoding="utf-8")

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
+from stdnum.util import isdigits
 
 
 class InvalidIdNumber(ValueError):
@@ -38,14 +40,46 @@ def _issued_code(number: str) -> bool:
     from 1984 on: an elder born 1940 in Gongshu holds 330105… (code from 1983). DOMAIN.md §5:
     do not reject codes that are no longer (or were not yet) current.
     """
-    from stdnum import numdb
-
     try:
         ric.get_birth_date(number)
     except stdnum_errors.InvalidComponent:
         return False
-    info = {k: v for _part, props in numdb.get("cn/loc").info(number[:6]) for k, v in props.items()}
+    return _county_known(number[:6])
+
+
+@lru_cache(maxsize=8192)
+def _county_known(code: str) -> bool:
+    from stdnum import numdb
+
+    info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
     return "county" in info
+
+
+@lru_cache(maxsize=65536)
+def _place_valid(code: str, year: int) -> bool:
+    """stdnum's birth-place check for (area code, birth year)."""
+    try:
+        ric.get_birth_place(f"{code}{year:04d}01010000")
+    except (stdnum_errors.InvalidComponent, KeyError):
+        # KeyError: stdnum 2.2 itself fails so on a code its database knows only above
+        # county level (e.g. 123456); the caller then rejects it as an invalid area code.
+        return False
+    return True
+
+
+def _validate(number: str) -> str:
+    """``ric.validate``, step by step, with its birth-place lookup cached: that lookup searches
+    a text database (~0.2 ms), twice per number, which a 50,000-row import paid per row."""
+    if len(number) != 18:
+        raise stdnum_errors.InvalidLength()
+    if not isdigits(number[:-1]):
+        raise stdnum_errors.InvalidFormat()
+    if number[-1] != ric.calc_check_digit(number):
+        raise stdnum_errors.InvalidChecksum()
+    birth = ric.get_birth_date(number)
+    if not _place_valid(number[:6], birth.year):
+        raise stdnum_errors.InvalidComponent()
+    return number
 
 
 def parse_resident_id(raw: str, *, today: dt.date | None = None) -> ResidentId:
@@ -56,7 +90,7 @@ def parse_resident_id(raw: str, *, today: dt.date | None = None) -> ResidentId:
     if len(number) == 15 and number.isdigit():
         number = upgrade_15(number)
     try:
-        number = ric.validate(number)
+        number = _validate(number)
     except stdnum_errors.InvalidChecksum as exc:
         raise InvalidIdNumber(_("ID number check digit is wrong.")) from exc
     except stdnum_errors.InvalidLength as exc:
