@@ -282,6 +282,30 @@ def bench_postgres(frame: pl.DataFrame, results: dict) -> None:
                   f"{marks.get('write', 0):.1f} s, write+commit to {total:.1f} s)", flush=True)
     timed(f"anlao end to end into PostgreSQL, {frame.height:,} x 5", all_runs, results)
     _bare_copy(results)
+    _next_month(officer, district, today, results)
+
+
+def _next_month(officer, district, today: dt.date, results: dict) -> None:
+    """November for the largest monthly program, diffed against October's approved run."""
+    from django.db import connection
+
+    from anlao.accounts.models import User
+    from anlao.benefits.models import BenefitRun
+    from anlao.benefits.services import run_approve, run_compute, run_create, run_review
+    code = "xian-high-age-health-subsidy"
+    october = BenefitRun.objects.get(program=code, period=PERIOD.strftime("%Y-%m"))
+    boss = User.objects.create_user(username="bench2", password="x" * 12, role="city_admin")
+    boss.areas.set([district])
+    run_review(actor=officer, run_id=october.pk)
+    run_approve(actor=boss, run_id=october.pk)
+    with connection.cursor() as cur:  # 1% die in October
+        cur.execute("UPDATE people_elder SET status='deceased', status_date='2026-10-15' "
+                    "WHERE id % 100 = 7")
+    run = run_create(actor=officer, program=code, period="2026-11", district_code="330105",
+                     today=today)
+    run = timed(f"  {code} 2026-11 with diff vs 2026-10 (approved)",
+                lambda: run_compute(actor=officer, run_id=run.pk), results)
+    print(f"  diff: {run.summary['diff']}")
 
 
 def _bare_copy(results: dict) -> None:

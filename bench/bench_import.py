@@ -48,10 +48,10 @@ def make_rows(n: int, offset: int = 0) -> list[list]:
         seq = (i // (40 * 365 // 7 + 1)) % 999 + 1
         n17 = f"330105{birth:%Y%m%d}{seq:03d}"
         number = n17 + ric.calc_check_digit(n17 + "0")
+        situation = ["独居", "空巢", "孤寡", "与家人同住"][i % 4]
         rows.append([f"测试{i}", number, birth.isoformat(), "男" if seq % 2 else "女",
                      f"139{i:08d}", codes[i % len(codes)], "", f"幸福小区{i % 90}幢{i % 30}01室",
-                     ["独居", "空巢", "孤寡", "与家人同住"][i % 4], "否", "是" if i % 9 == 0 else "否",
-                     "否", "否", "否", "", ""])
+                     situation, "否", "是" if i % 9 == 0 else "否", "否", "否", "否", "", ""])
     return rows
 
 

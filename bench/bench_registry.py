@@ -35,6 +35,7 @@ def cases(tail: str) -> list[tuple[str, str, dict[str, str]]]:
         ("district officer, list page 1", "district_officer", {}),
         ("community worker, list page 1", "community_worker", {}),
         ("district officer, name search 王秀英", "district_officer", {"q": "王秀英"}),
+        ("district officer, name search 秀英 (2 characters)", "district_officer", {"q": "秀英"}),
         (f"district officer, ID/phone tail {tail}", "district_officer", {"q": tail}),
         ("district officer, age 80–89 + dibao", "district_officer",
          {"age_band": "80-89", "category": "dibao"}),

@@ -113,9 +113,13 @@ def report(rows: list[tuple], started: str, finished: str) -> str:
              "|---|---|---:|---:|---:|---|"]
     for db, method, n, seconds, how in rows:
         lines.append(f"| {db} | {method} | {n:,} | {seconds:,.1f} | {n / seconds:,.0f} | {how} |")
-    lines += ["", "Elders only (`--no-extra-steps`); the extrapolated rows are a linear estimate "
-              "from the sample, not a run at that size. The machine is shared: see the load "
-              "average."]
+    lines += ["", "`anlao seed` is the whole process: Django start-up, areas, organisations, "
+              "logins, generating the elders, writing them plus their contacts (~43 % as many "
+              "rows) and service links, rebuilding indexes, commit; other apps' demo steps are "
+              "off (`--no-extra-steps`). The baselines time only the ORM writing elders (no "
+              "contacts, no generation); the extrapolated rows are a linear estimate from the "
+              "sample, not a run at that size. The machine is shared with other work: see the "
+              "load average."]
     return "\n".join(lines) + "\n"
 
 

@@ -39,3 +39,12 @@ def test_every_elder_explained_alone_gets_what_the_bulk_run_gives(rows, code, pe
         if why.fail is None:
             assert all(c.passed for m in why.months[:1] for c in m.checks)
             assert why.amount_fen == sum(m.amount_fen for m in why.months)
+
+
+def test_the_result_keeps_the_frame_row_order():
+    population = frame(*[{"dibao": i % 2 == 0, "ability_level": 3,
+                          "living_situation": "lives_alone"} for i in range(50)])
+    population = population.with_columns(id=population["id"].reverse())
+    for code in P:
+        out = evaluate(P[code], population, dt.date(2026, 4, 1), P)
+        assert out["id"].to_list() == population["id"].to_list()

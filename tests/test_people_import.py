@@ -221,3 +221,19 @@ def test_a_batch_belongs_to_its_uploader(world):
     with pytest.raises(NotFound):
         imports.elder_import_cancel(actor=world.street_officer_a, batch_id=batch.pk)
     assert ElderImport.objects.get(pk=batch.pk).status == "validated"
+
+
+def test_an_id_whose_area_code_stdnum_half_knows_is_a_row_error_not_a_crash(world):
+    from stdnum.cn import ric
+
+    n17 = "12345619450601002"  # stdnum 2.2 raised KeyError on this code
+    row = person("怪码", 1, **{"ID number": n17 + ric.calc_check_digit(n17 + "0")})
+    errors = errors_by_row(validate(world.worker_a1, [row]))
+    assert "invalid area code" in errors[3]
+
+
+def test_a_message_that_names_its_column_is_not_prefixed_twice(world):
+    row = person("校验", 1)
+    row[1] = row[1][:-1] + ("1" if row[1][-1] != "1" else "2")
+    errors = errors_by_row(validate(world.worker_a1, [row]))
+    assert errors[3] == "ID number check digit is wrong."

@@ -104,7 +104,7 @@ class AreaFilterForm(forms.Form):
 
 class RequestForm(forms.Form):
     agency = forms.ChoiceField(label=_("Assessment agency"))
-    reason = forms.ChoiceField(label=_("Reason"), choices=AssessmentReason.choices)
+    reason = forms.ChoiceField(label=_("Reason for assessment"), choices=AssessmentReason.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -117,8 +117,8 @@ class DetailsForm(forms.Form):
     """The last entry step: conditions of C.4, care-risk events, assessors, date, reason."""
 
     assessed_on = forms.DateField(label=_("Assessment date"),
-                                  widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.ChoiceField(label=_("Reason"), choices=AssessmentReason.choices)
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    reason = forms.ChoiceField(label=_("Reason for assessment"), choices=AssessmentReason.choices)
     assessor_1 = forms.ChoiceField(label=_("First assessor"), required=False)
     assessor_2 = forms.ChoiceField(label=_("Second assessor"), required=False)
     coma = forms.BooleanField(label=_("In a coma"), required=False)

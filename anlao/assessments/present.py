@@ -66,6 +66,13 @@ def risk_rows(a: Assessment, inst: Instrument | None = None) -> list[dict[str, A
             if events.get(e.code)]
 
 
+def conditions(a: Assessment) -> list[str]:
+    """The C.4 diagnoses that hold, as words."""
+    flags = ((a.coma, _("coma")), (a.dementia, _("dementia")),
+             (a.psychiatric_disorder, _("mental disorder")))
+    return [label for on, label in flags if on]
+
+
 def summary(a: Assessment, inst: Instrument | None = None) -> dict[str, Any]:
     """Everything the detail page and the PDF show about the result."""
     inst = inst or load()
@@ -76,6 +83,7 @@ def summary(a: Assessment, inst: Instrument | None = None) -> dict[str, Any]:
         "initial_level": level_text(a.initial_level, inst),
         "final_level": level_text(a.final_level, inst),
         "changes": change_rows(a, inst), "risks": risk_rows(a, inst),
+        "conditions": conditions(a),
         "missing": missing_items(answers, inst), "state_badge": STATE_BADGES.get(a.state, ""),
         "is_result": a.state != AssessmentState.DRAFT,
     }

@@ -12,6 +12,7 @@ import polars as pl
 
 from anlao.areas.models import Area
 from anlao.benefits.engine import add_months, parse_period
+from anlao.benefits.frame import read_query
 from anlao.benefits.models import FINAL_STATES, BenefitRun, Entitlement
 from anlao.benefits.policy import Program
 
@@ -29,8 +30,9 @@ def _previous_frame(prev: BenefitRun | None) -> pl.DataFrame:
     schema = {"id": pl.Int64, "old_fen": pl.Int64, "old_tier": pl.String}
     if prev is None:
         return pl.DataFrame(schema=schema)
-    rows = Entitlement.objects.filter(run=prev).values_list("elder_id", "amount_fen", "tier")
-    return pl.DataFrame(list(rows), schema=schema, orient="row")
+    qs = Entitlement.objects.filter(run=prev).order_by().values_list("elder_id", "amount_fen",
+                                                                     "tier")
+    return read_query(qs, schema).cast(schema)  # type: ignore[arg-type]
 
 
 def changes(result: pl.DataFrame, prev: pl.DataFrame, policy_changed: bool) -> pl.DataFrame:
@@ -75,10 +77,9 @@ def summarise(prev: BenefitRun | None, result: pl.DataFrame,
         "previous_run": prev.pk if prev else None,
         "previous_period": prev.period if prev else None,
     }
-    diff = changes(result, _previous_frame(prev), bool(prev and prev.policy_hash != digest))
-    if prev is None:
-        # Without a previous approved run every payment would be "new": record none.
-        diff = diff.filter(pl.lit(False))
+    # Without a previous approved run every payment would be "new": record none.
+    diff = changes(result if prev else result.head(0), _previous_frame(prev),
+                   bool(prev and prev.policy_hash != digest))
     counts = diff.group_by("kind").len()
     summary["diff"] = {row["kind"]: row["len"] for row in counts.iter_rows(named=True)}
     by_reason = diff.filter(pl.col("kind") != "unchanged").group_by("kind", "reason").len()

@@ -127,18 +127,17 @@ def base_result(program: Program, frame: pl.DataFrame, start: dt.date) -> pl.Dat
     if not months:
         return frame.select("id", amount_fen=pl.lit(0, pl.Int64), tier=pl.lit(None, pl.String),
                             fail=pl.lit("no_policy"))
-    first = months[0]
-    if len(months) == 1:
-        return first.collect()
-    total = pl.concat([m.select("id", "amount_fen") for m in months]).group_by("id").agg(
-        pl.col("amount_fen").sum())
-    return first.drop("amount_fen").join(total, on="id", how="left").select(
-        "id", "amount_fen", "tier", "fail").collect()
+    # Each month is a select over the same frame, so rows line up: add the amounts as columns.
+    done = pl.collect_all(months)
+    total = done[0].get_column("amount_fen")
+    for other in done[1:]:
+        total = total + other.get_column("amount_fen")
+    return done[0].with_columns(amount_fen=total)
 
 
 def evaluate(program: Program, frame: pl.DataFrame, start: dt.date,
              programs: dict[str, Program]) -> pl.DataFrame:
-    """Every elder of ``frame`` with amount_fen, tier, fail and stop ``reason``."""
+    """Every elder of ``frame``, in frame order, with amount_fen, tier, fail and ``reason``."""
     version = program.version_on(start)
     out = base_result(program, frame, start)
     for other_code in (version.exclusive_with if version else []):
@@ -148,7 +147,7 @@ def evaluate(program: Program, frame: pl.DataFrame, start: dt.date,
         if other_code < program.code:  # equal amounts: one program pays, by code order
             wins = pl.col("other_fen") >= pl.col("amount_fen")
         lose = (pl.col("amount_fen") > 0) & wins
-        out = out.join(other, on="id", how="left").with_columns(
+        out = out.join(other, on="id", how="left", maintain_order="left").with_columns(
             amount_fen=pl.when(lose).then(0).otherwise(pl.col("amount_fen")),
             tier=pl.when(lose).then(None).otherwise(pl.col("tier")),
             fail=pl.when(lose).then(pl.lit(f"exclusive:{other_code}")).otherwise(pl.col("fail")),

@@ -50,32 +50,32 @@ def elders_in_area(actor: Any, area: Area) -> QuerySet[Elder]:
 
 def load_frame(qs: QuerySet[Elder]) -> pl.DataFrame:
     """The registry columns the engine needs, for every elder of ``qs``, in one query."""
-    sql, params = qs.order_by().values_list(*COLUMNS.values()).query.sql_with_params()
+    return normalise(read_query(qs.order_by().values_list(*COLUMNS.values()), SCHEMA))
+
+
+def read_query(qs: QuerySet, schema: dict[str, Any]) -> pl.DataFrame:
+    """A ``values_list`` queryset as a frame with ``schema``'s column names, in one query.
+
+    Dates and booleans arrive as text (COPY csv, SQLite) or 0/1: ``normalise`` casts them.
+    """
+    sql, params = qs.query.sql_with_params()
+    raw = {name: pl.String if t in (pl.Date, pl.Boolean) else t for name, t in schema.items()}
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            frame = _copy_out(cursor.cursor, sql, params)
-        else:
+        if connection.vendor != "postgresql":
             cursor.execute(sql, params)
-            frame = pl.DataFrame(cursor.fetchall(), schema=list(COLUMNS), orient="row",
-                                 infer_schema_length=None)
-    return normalise(frame)
-
-
-def _raw_schema() -> dict[str, Any]:
-    # SQLite returns dates as text and booleans as 0/1: cast after reading.
-    return {name: pl.String if t in (pl.Date, pl.Boolean) else t for name, t in SCHEMA.items()}
-
-
-def _copy_out(raw_cursor: Any, sql: str, params: Any) -> pl.DataFrame:
-    buf = io.BytesIO()
-    with raw_cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
-        for block in copy:
-            buf.write(block)
-    buf.seek(0)
+            rows = cursor.fetchall()
+            if not rows:
+                return pl.DataFrame(schema=raw)
+            return pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
+        buf = io.BytesIO()
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            for block in copy:
+                buf.write(block)
     if not buf.getbuffer().nbytes:
-        return pl.DataFrame(schema=_raw_schema())
-    return pl.read_csv(buf, has_header=False, new_columns=list(COLUMNS),
-                       schema_overrides=_raw_schema(), infer_schema=False)
+        return pl.DataFrame(schema=raw)
+    buf.seek(0)
+    return pl.read_csv(buf, has_header=False, new_columns=list(schema), schema_overrides=raw,
+                       infer_schema=False)
 
 
 def normalise(frame: pl.DataFrame) -> pl.DataFrame:

@@ -146,7 +146,9 @@ def _evaluate(actor: Any, run: BenefitRun, progress: Progress | None) -> dict[st
     frame = load_frame(elders_in_area(actor, run.area))
     _step(run, "evaluate", 0, frame.height, progress)
     result = evaluate(program, frame, parse_period(run.period), programs)
-    result = result.join(frame.select("id", "street_code", "community_code"), on="id")
+    # evaluate() keeps the frame's row order, so the area codes can be attached as columns.
+    result = result.with_columns(frame.get_column("street_code"),
+                                 frame.get_column("community_code"))
     return {"program": program, "result": result, "elders": frame.height}
 
 

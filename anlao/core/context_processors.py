@@ -13,6 +13,7 @@ def site(request: HttpRequest) -> dict:
         # {{ can.elder_write }} etc. in templates: buttons shown only to those who may act
         "can": {
             perm.replace(".", "_"): has_perm(user, perm)
-            for perm in ("elder.write", "elder.import", "elder.export", "audit.view")
+            for perm in ("elder.write", "elder.import", "elder.export", "audit.view",
+                         "assessment.view", "policy.view", "benefit.view")
         },
     }

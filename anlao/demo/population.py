@@ -63,7 +63,8 @@ def _ages(rng: np.random.Generator, n: int) -> np.ndarray:
     young = np.arange(MIN_AGE, 80)
     old = np.arange(80, MAX_AGE + 1)
     p_young = np.exp(-0.035 * (young - MIN_AGE))
-    p_old = np.exp(-0.16 * (old - 80))
+    # survival falls faster past 95: about 2 in 1,000 elders of 80+ reach 100
+    p_old = np.exp(-0.16 * (old - 80) - 0.4 * np.maximum(old - 95, 0))
     ages = np.concatenate([
         rng.choice(young, n - old_n, p=p_young / p_young.sum()),
         rng.choice(old, old_n, p=p_old / p_old.sum()),

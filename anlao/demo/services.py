@@ -14,6 +14,7 @@ import polars as pl
 from django.apps import apps
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anlao.accounts.models import Organisation
 from anlao.areas.models import Area, AreaLevel
@@ -59,7 +60,7 @@ def demo_seed(*, actor: Any = None, elders: int = 60_000, seed: int = 1,
     """
     out = stdout or _Quiet()
     if elders < 0:
-        raise ServiceError("The number of elders cannot be negative.", code="bad_count")
+        raise ServiceError(_("The number of elders cannot be negative."), code="bad_count")
     started = time.perf_counter()
     with _fast_sqlite(), transaction.atomic():
         area_tree_load(actor=actor)
@@ -71,9 +72,10 @@ def demo_seed(*, actor: Any = None, elders: int = 60_000, seed: int = 1,
             out.write(f"{existing:,} elders already in the registry: nothing to generate.")
             return SeedResult(skipped=True)
         if existing and not reset:
-            raise ServiceError(f"The registry already has {existing:,} elders; "
-                               "use --reset to replace them or --if-empty to keep them.",
-                               code="registry_not_empty")
+            raise ServiceError(
+                _("The registry already has %(count)s elders; use --reset to replace them "
+                  "or --if-empty to keep them.") % {"count": f"{existing:,}"},
+                code="registry_not_empty")
         if existing:
             out.write(f"removing {existing:,} elders and their records …")
             wipe(Elder)

@@ -218,8 +218,10 @@ def _messages(errors: dict[str, list[str]], numeric_id: bool) -> list[str]:
     out = []
     for name, msgs in errors.items():
         column = BY_FIELD.get(name)
-        label = column.label if column else name
-        out.extend(f"{label}: {m}" for m in msgs)
+        label = str(column.label if column else name)
+        # "ID number: ID number check digit is wrong." reads badly: no prefix when the
+        # message already names its column.
+        out.extend(m if m.lower().startswith(label.lower()) else f"{label}: {m}" for m in msgs)
     if numeric_id and "id_number" in errors:
         out.append(_("The ID number was stored as a number and Excel may have rounded it: "
                      "format the column as text and type it again."))
@@ -330,20 +332,29 @@ def _counts(batch: ElderImport) -> dict[str, Any]:
             "imported": batch.imported_rows, "skipped": batch.skipped_rows}
 
 
-@transaction.atomic
 def elder_import_validate(*, actor: Any, upload: IO[bytes], file_name: str,
                           today: dt.date | None = None) -> ElderImport:
     """Read and validate the whole workbook and store it as a batch. The registry is
-    untouched; a file that cannot be read raises ``ImportRejected`` and stores nothing."""
+    untouched; a file that cannot be read raises ``ImportRejected`` and stores nothing.
+
+    Reading and validating run outside any transaction: on SQLite (IMMEDIATE mode) a
+    transaction around them would hold the write lock for the whole file."""
     require(actor, "elder.import")
     sheet = read_sheet(upload)
     results = validate_sheet(actor, sheet, today=today or timezone.localdate())
     bad = [r for r in results if r.errors]
+    with transaction.atomic():
+        batch = _store(actor, file_name, sheet.header, results, bad)
+    return batch
+
+
+def _store(actor: Any, file_name: str, header: list[str], results: list[RowResult],
+           bad: list[RowResult]) -> ElderImport:
     batch = ElderImport.objects.create(
         uploaded_by=actor, file_name=file_name[:200], total_rows=len(results),
         valid_rows=len(results) - len(bad), error_rows=len(bad),
         error_preview=[[r.row, r.errors] for r in bad[:PREVIEW_ERRORS]],
-        payload=pack(sheet.header, results),
+        payload=pack(header, results),
     )
     audit(actor=actor, action="elder.import.validate", obj=batch, after=_counts(batch))
     return batch

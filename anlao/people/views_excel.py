@@ -78,7 +78,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def _upload_page(request: HttpRequest, error: str = "", status: int = 200) -> HttpResponse:
     context = {"nav": "elders", "error": error,
                "recent": imports.elder_imports_recent(actor=request.user),
-               "max_rows": settings.IMPORT_MAX_ROWS}
+               "max_rows": f"{settings.IMPORT_MAX_ROWS:,}"}
     return render(request, "people/import_upload.html", context, status=status)
 
 
@@ -135,11 +135,10 @@ def import_commit(request: HttpRequest, batch_id: int) -> HttpResponse:
             raise
         messages.error(request, exc.message)
     else:
-        text = _("%(n)s elders imported.") % {"n": batch.imported_rows}
+        # The review page now shows the result; only a skipped row deserves a second word.
         if batch.skipped_rows:
-            text += " " + _("%(n)s rows were skipped (see the report).") % {
-                "n": batch.skipped_rows}
-        messages.success(request, text)
+            messages.warning(request, _("%(n)s rows were skipped (see the report).")
+                             % {"n": batch.skipped_rows})
     return redirect("people:import_review", batch_id=batch_id)
 
 
