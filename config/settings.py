@@ -201,6 +201,8 @@ TASKS = {
 PAGE_SIZE = envint("PAGE_SIZE", 25)
 # Largest Excel import accepted, in rows.
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
+# Largest Excel export of the elder list; beyond it the user is asked to narrow the filters.
+EXPORT_MAX_ROWS = envint("EXPORT_MAX_ROWS", 200_000)
 
 LOGGING = {
     "version": 1,
