@@ -37,13 +37,17 @@ def quote(s: str) -> str:
 def main(catalogue: str, snippets: list[str]) -> None:
     known: dict[tuple, str] = {}
     for path in snippets:
-        for e in parse(open(path, encoding="utf-8").read()):
+        with open(path, encoding="utf-8") as fh:
+            snippet = fh.read()
+        for e in parse(snippet):
             f = e["fields"]
             value = f.get("msgstr") or f.get("msgstr[0]")
             if f["msgid"] and value:
                 known.setdefault((f.get("msgctxt"), f["msgid"]), value)
     out = []
-    for e in parse(open(catalogue, encoding="utf-8").read()):
+    with open(catalogue, encoding="utf-8") as fh:
+        text = fh.read()
+    for e in parse(text):
         f = e["fields"]
         translated = f.get("msgstr") or f.get("msgstr[0]")
         value = known.get((f.get("msgctxt"), f["msgid"]))
@@ -60,7 +64,8 @@ def main(catalogue: str, snippets: list[str]) -> None:
             out.append("\n".join(keep))
         else:
             out.append("\n".join(e["lines"]))
-    open(catalogue, "w", encoding="utf-8").write("\n\n".join(out) + "\n")
+    with open(catalogue, "w", encoding="utf-8") as fh:
+        fh.write("\n\n".join(out) + "\n")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,19 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_marked(request, settings):
+    """Tests assert on English messages; tests marked ``zh`` see the real default, zh-hans."""
+    from django.utils import translation
+
+    if request.node.get_closest_marker("zh"):
+        yield
+        return
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = True

@@ -40,6 +40,7 @@ def test_area_staff_cannot_start_an_assessment(aw, client):
     assert not Assessment.objects.exists()
 
 
+@pytest.mark.zh
 def test_each_step_shows_the_items_with_their_help_scale(aw, client, draft):
     client.force_login(aw.assessor_1)
     page = client.get(reverse("assessments:step", args=[draft.pk, 1])).content.decode()

@@ -28,8 +28,12 @@ def login(user) -> Client:
 
 
 def test_everyone_reads_the_programs_in_plain_words(pages):
-    body = login(pages.worker_a1).get("/benefits/programs/test-age-allowance/").content.decode()
+    c = login(pages.worker_a1)
+    url = "/benefits/programs/test-age-allowance/"
+    body = c.get(url, headers={"Accept-Language": "zh-hans"}).content.decode()
     assert "测试高龄津贴" in body and "¥100.00" in body and "age &gt;= 80" in body
+    english = c.get(url, headers={"Accept-Language": "en"}).content.decode()
+    assert "Test age allowance" in english and "测试高龄津贴" not in english
 
 
 def test_a_district_officer_creates_and_computes_a_run_from_the_pages(pages):
