@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "anlao.people",
     "anlao.assessments",
     "anlao.benefits",
+    "anlao.facilities",
+    "anlao.workforce",
+    "anlao.waitlist",
     "anlao.demo",
 ]
 

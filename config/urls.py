@@ -12,4 +12,7 @@ urlpatterns = [
     path("elders/", include("anlao.people.urls")),
     path("assessments/", include("anlao.assessments.urls")),
     path("benefits/", include("anlao.benefits.urls")),
+    path("facilities/", include("anlao.facilities.urls")),
+    path("workforce/", include("anlao.workforce.urls")),
+    path("waitlist/", include("anlao.waitlist.urls")),
 ]
