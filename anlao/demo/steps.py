@@ -6,7 +6,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-EXTRA_STEPS = ["anlao.assessments.demo:seed"]
+EXTRA_STEPS = [
+    "anlao.assessments.demo:seed",
+    "anlao.facilities.demo:seed",
+    "anlao.workforce.demo:seed",
+    "anlao.waitlist.demo:seed",
+]
 
 
 def run_extra_steps(seed: int, stdout: Any, steps: list[str] | None = None) -> list[str]:
