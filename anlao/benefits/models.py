@@ -136,3 +136,160 @@ class RunChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.elder_id}: {self.kind}"
+
+
+# ---- Payments and life verification (issue 7) -------------------------------------------
+
+
+class PaymentAccount(models.Model):
+    """An elder's bank account for benefits. Replacing it keeps the old row (history)."""
+
+    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT,
+                              related_name="payment_accounts")
+    bank = models.CharField(_("bank"), max_length=32)  # a code of bankfiles.BANKS
+    account_number = models.CharField(_("account number"), max_length=19)
+    holder = models.CharField(_("account holder"), max_length=64)
+    active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-active", "-created_at", "-id"]
+        verbose_name = _("payment account")
+        constraints = [
+            models.UniqueConstraint(fields=["elder"], condition=Q(active=True),
+                                    name="one_active_account_per_elder"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id}: {self.bank} {self.masked}"
+
+    @property
+    def masked(self) -> str:
+        n = self.account_number
+        return "*" * (len(n) - 4) + n[-4:] if len(n) > 4 else "****"
+
+
+class VerifyMethod(models.TextChoices):
+    IN_PERSON = "in_person", _("in person")
+    WORKER_VISIT = "worker_visit", _("community worker visit")
+    VIDEO = "video", _("video call")
+    FACE = "face", _("partner face recognition")
+
+
+class LifeVerification(models.Model):
+    """One proof that an elder was alive on ``verified_on`` (生存认证)."""
+
+    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT,
+                              related_name="life_verifications")
+    verified_on = models.DateField(_("verified on"))
+    method = models.CharField(_("method"), max_length=16, choices=VerifyMethod.choices)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    reference = models.CharField(_("partner reference"), max_length=64, blank=True)
+    score = models.DecimalField(_("match score"), max_digits=5, decimal_places=4, null=True,
+                                blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-verified_on", "-id"]
+        verbose_name = _("life verification")
+        indexes = [models.Index(fields=["elder", "verified_on"], name="lifever_elder_day")]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id}: {self.verified_on} {self.method}"
+
+
+class BackPay(models.Model):
+    """A month an elder was stopped for missing verification, paid later by ``run``."""
+
+    run = models.ForeignKey(BenefitRun, on_delete=models.CASCADE, related_name="backpays")
+    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False)
+    month = models.CharField(max_length=7)  # YYYY-MM of the run that withheld it
+    amount_fen = models.BigIntegerField()
+    reason = models.CharField(max_length=32, default="not_verified")
+    community_code = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "elder", "month"],
+                                               name="one_backpay_per_run_elder_month")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.elder_id} {self.month}: {self.amount_fen}"
+
+
+class PaymentKind(models.TextChoices):
+    REGULAR = "regular", _("regular")
+    BACKPAY = "backpay", _("back-pay")
+    CARRIED = "carried", _("carried over")
+
+
+class PaymentStatus(models.TextChoices):
+    PENDING = "pending", _("sent to the bank")
+    PAID = "paid", _("paid")
+    FAILED = "failed", _("failed")
+    HELD = "held", _("held: no account")
+
+
+class Payment(models.Model):
+    """One line of an exported run's bank file (the account is copied: the file is frozen)."""
+
+    run = models.ForeignKey(BenefitRun, on_delete=models.PROTECT, related_name="payments")
+    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False)
+    line = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=PaymentKind.choices)
+    amount_fen = models.BigIntegerField()
+    bank = models.CharField(max_length=32, blank=True)
+    account_number = models.CharField(max_length=19, blank=True)
+    holder = models.CharField(max_length=64, blank=True)
+    community_code = models.CharField(max_length=12, blank=True)
+    status = models.CharField(max_length=8, choices=PaymentStatus.choices,
+                              default=PaymentStatus.PENDING)
+    fail_reason = models.CharField(max_length=128, blank=True)
+    carried_from = models.OneToOneField("self", on_delete=models.PROTECT, null=True,
+                                        blank=True, related_name="carried_to")
+    settled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "line"]
+        constraints = [models.UniqueConstraint(fields=["run", "line"],
+                                               name="one_payment_per_run_line")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}#{self.line}: {self.amount_fen}"
+
+
+class Recovery(models.TextChoices):
+    OPEN = "open", _("open")
+    RECOVERING = "recovering", _("recovering")
+    RECOVERED = "recovered", _("recovered")
+    WRITTEN_OFF = "written_off", _("written off")
+
+
+class Overpayment(models.Model):
+    """Money paid for months after an elder's death or moving out, and its recovery."""
+
+    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False)
+    source_run = models.ForeignKey(BenefitRun, on_delete=models.PROTECT, related_name="+")
+    found_by = models.ForeignKey(BenefitRun, on_delete=models.PROTECT, related_name="+")
+    amount_fen = models.BigIntegerField()
+    months = models.PositiveSmallIntegerField(default=1)
+    reason = models.CharField(max_length=32)
+    status = models.CharField(max_length=12, choices=Recovery.choices, default=Recovery.OPEN)
+    recovered_fen = models.BigIntegerField(default=0)
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["elder", "source_run"],
+                                               name="one_overpayment_per_elder_run")]
+
+    def __str__(self) -> str:
+        return f"{self.elder_id}/{self.source_run_id}: {self.amount_fen}"

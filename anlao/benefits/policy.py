@@ -31,7 +31,8 @@ RANGE_DIMS = ("age", "ability_level", "disability_grade")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 
 TOP_KEYS = {"program", "name", "summary", "jurisdiction", "sources", "notes", "params",
-            "versions"}
+            "versions", "life_verification"}
+LIFE_KEYS = {"months", "grace_months", "notes"}
 VERSION_KEYS = {"effective_from", "effective_to", "payment", "tier_change", "stop",
                 "eligibility", "tiers", "exclusive_with", "notes"}
 CHECK_KEYS = {"code", "when", "label", "stop_reason"}
@@ -61,6 +62,14 @@ class Tier:
 
 
 @dataclass
+class LifeSchedule:
+    """生存认证: verify in one of ``months``; missing it stops payment after the grace."""
+
+    months: tuple[int, ...]
+    grace_months: int = 0
+
+
+@dataclass
 class Version:
     effective_from: dt.date
     effective_to: dt.date | None
@@ -71,6 +80,7 @@ class Version:
     tiers: list[Tier]
     exclusive_with: list[str]
     notes: str = ""
+    life: LifeSchedule | None = None
 
     @property
     def months_per_payment(self) -> int:
@@ -279,6 +289,28 @@ def _version(r: _Reader, raw: Any, i: int, params: dict) -> Version:
     )
 
 
+def _life(r: _Reader, raw: Any) -> LifeSchedule | None:
+    if raw is None:
+        return None
+    path = ("life_verification",)
+    raw = r.mapping(raw, path, LIFE_KEYS, {"months"})
+    months = raw["months"]
+    ok = isinstance(months, list) and months and all(
+        isinstance(m, int) and not isinstance(m, bool) and 1 <= m <= 12 for m in months)
+    if not ok:
+        raise r.fail((*path, "months"), "expected a list of months 1–12, e.g. [5, 11]")
+    if len(set(months)) != len(months):
+        raise r.fail((*path, "months"), "a month is listed twice")
+    grace = raw.get("grace_months", 0)
+    if not isinstance(grace, int) or isinstance(grace, bool) or not 0 <= grace <= 5:
+        raise r.fail((*path, "grace_months"), "expected a whole number of months 0–5")
+    gaps = [(b - a) % 12 or 12 for a, b in zip(sorted(months), [*sorted(months)[1:],
+                                                             sorted(months)[0]], strict=True)]
+    if grace >= min(gaps):
+        raise r.fail((*path, "grace_months"), "the grace must end before the next due month")
+    return LifeSchedule(tuple(sorted(months)), grace)
+
+
 def program_from_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> Program:
     data, lines = load_with_lines(text, file)
     r = _Reader(file, lines)
@@ -295,6 +327,9 @@ def program_from_text(text: str, file: str, overrides: dict[str, Any] | None = N
     for i in range(1, len(versions)):
         if versions[i].effective_from <= versions[i - 1].effective_from:
             raise r.fail(("versions", i, "effective_from"), "versions must be in date order")
+    life = _life(r, data.get("life_verification"))
+    for v in versions:
+        v.life = life
     digest = hashlib.sha256(text.encode() + json.dumps(
         {k: v["value"] for k, v in params.items()}, sort_keys=True).encode()).hexdigest()
     return Program(code, r.text(data["name"], ("name",)),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from anlao.accounts.models import User
 from anlao.core.roles import Role
 from anlao.demo.world import DEMO_PASSWORD, LOGINS
@@ -22,8 +24,9 @@ def _scope(user: User) -> str:
     if areas:
         return areas
     org = user.organisation.name if user.organisation else ""
-    return f"elders served by {org}" if user.role in (Role.PROVIDER_MANAGER, Role.CAREGIVER) \
-        else org
+    if user.role in (Role.PROVIDER_MANAGER, Role.CAREGIVER):
+        return _("elders served by %(org)s") % {"org": org}
+    return org
 
 
 def _extra_logins(covered: set[str]) -> list[User]:
