@@ -10,5 +10,9 @@ $BIN/anlao seed --elders "$ELDERS" --seed "${DEMO_SEED:-1}" --if-empty
 echo
 $BIN/anlao demo_logins
 echo
-echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
-exec $BIN/anlao runserver 127.0.0.1:8000 --insecure
+# the background worker runs queued tasks (e.g. a benefit run started from its page)
+$BIN/anlao worker >worker.log 2>&1 &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null' EXIT
+echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop; background worker log: worker.log)"
+$BIN/anlao runserver 127.0.0.1:8000 --insecure

@@ -75,7 +75,7 @@ DEFAULTS: dict[str, Any] = {
     "community_code": "330105001001", "street_code": "330105001000",
     "living_situation": "with_family", "extreme_poverty": False, "dibao": False,
     "near_dibao": False, "bereaved_one_child_family": False, "entitled_veteran": False,
-    "disability_grade": None, "ability_level": None,
+    "disability_grade": None, "ability_level": None, "last_verified": None,
 }
 
 

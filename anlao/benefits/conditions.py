@@ -43,6 +43,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "entitled_veteran": ("bool", "entitled_veteran"),
     "hukou": ("area", "hukou_path"),
     "residence": ("area", "residence_path"),
+    # Derived per month from the policy's life_verification schedule (engine.derive).
+    "life_verified": ("bool", "life_verified"),
 }
 CHOICES: dict[str, set[str]] = {
     "sex": {"M", "F"},

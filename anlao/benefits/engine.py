@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from anlao.benefits.conditions import FIELDS, parse
-from anlao.benefits.policy import Check, Program, Version
+from anlao.benefits.policy import Check, LifeSchedule, Program, Version
 
 # Death and moving out are checked before the program's own conditions, always.
 IMPLICIT_CHECKS = (
@@ -27,6 +27,10 @@ IMPLICIT_CHECKS = (
     Check("resident", "status != 'moved_out'", parse("status != 'moved_out'"),
           {"en": "not moved out", "zh": "未迁出"}, "hukou_moved"),
 )
+
+# Added after them when the policy has a life_verification schedule (生存认证).
+LIFE_CHECK = Check("life_verified", "life_verified", parse("life_verified"),
+                   {"en": "life verification current", "zh": "已按期生存认证"}, "not_verified")
 
 
 def parse_period(period: str) -> dt.date:
@@ -72,6 +76,25 @@ def _stopped(status: str, timing: str, month: dt.date) -> pl.Expr:
     return (pl.col("stored_status") == status) & (d.is_null() | (index <= target))
 
 
+def verification_due(life: LifeSchedule, month: dt.date) -> dt.date | None:
+    """The due month whose deadline (due month + grace) passed most recently before ``month``.
+
+    Payment for ``month`` needs a verification dated on or after that due month's 1st.
+    """
+    for back in range(life.grace_months + 1, life.grace_months + 13):
+        due = add_months(month, -back)
+        if due.month in life.months:
+            return due
+    return None
+
+
+def _life_expr(version: Version, month: dt.date) -> pl.Expr:
+    due = verification_due(version.life, month) if version.life else None
+    if due is None:
+        return pl.lit(True)
+    return pl.col("last_verified").is_not_null() & (pl.col("last_verified") >= pl.lit(due))
+
+
 def derive(frame: pl.LazyFrame | pl.DataFrame, version: Version, month: dt.date) -> pl.LazyFrame:
     """Add ``age`` and ``status`` as they stand for ``month`` under this version's rules."""
     ref = month_end(month if version.tier_change == "birthday_month" else add_months(month, -1))
@@ -82,11 +105,13 @@ def derive(frame: pl.LazyFrame | pl.DataFrame, version: Version, month: dt.date)
     return frame.lazy().with_columns(
         age=age_expr("birth_date", ref), status=status,
         disabled=pl.col("disability_grade").is_not_null(),
+        life_verified=_life_expr(version, month),
     )
 
 
 def _checks(version: Version) -> list[Check]:
-    return [*IMPLICIT_CHECKS, *version.checks]
+    life = [LIFE_CHECK] if version.life else []
+    return [*IMPLICIT_CHECKS, *life, *version.checks]
 
 
 def month_result(frame: pl.LazyFrame, version: Version) -> pl.LazyFrame:

@@ -11,9 +11,10 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from anlao.areas.models import Area
+from anlao.benefits.models import LifeVerification
 from anlao.people.models import CATEGORY_FIELDS, Elder
 from anlao.people.selectors import elders_visible
 
@@ -32,13 +33,14 @@ COLUMNS: dict[str, str] = {
     **{name: name for name in CATEGORY_FIELDS},
     "disability_grade": "disability_grade",
     "ability_level": "ability_level",
+    "last_verified": "last_verified",  # annotated in load_frame
 }
 SCHEMA: dict[str, Any] = {
     "id": pl.Int64, "birth_date": pl.Date, "sex": pl.String, "stored_status": pl.String,
     "status_date": pl.Date, "hukou_path": pl.String, "residence_path": pl.String,
     "community_code": pl.String, "street_code": pl.String, "living_situation": pl.String,
     **{name: pl.Boolean for name in CATEGORY_FIELDS},
-    "disability_grade": pl.Int32, "ability_level": pl.Int32,
+    "disability_grade": pl.Int32, "ability_level": pl.Int32, "last_verified": pl.Date,
 }
 
 
@@ -50,6 +52,9 @@ def elders_in_area(actor: Any, area: Area) -> QuerySet[Elder]:
 
 def load_frame(qs: QuerySet[Elder]) -> pl.DataFrame:
     """The registry columns the engine needs, for every elder of ``qs``, in one query."""
+    # The latest life verification as a correlated subquery: still one query for the frame.
+    latest = LifeVerification.objects.filter(elder=OuterRef("pk")).order_by("-verified_on")
+    qs = qs.annotate(last_verified=Subquery(latest.values("verified_on")[:1]))
     return normalise(read_query(qs.order_by().values_list(*COLUMNS.values()), SCHEMA))
 
 

@@ -1,0 +1,151 @@
+"""Compliance rules: pure functions over a facility's facts. Each rule is named, returns the
+findings it makes (empty when the facility complies) and reads its numbers from ``policy()``.
+
+``check_facility`` runs them all; services store the result (see services.facility_check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from anlao.facilities.models import FacilityType, MedicalSetup, Severity
+
+MEDICAL_RANK = {MedicalSetup.NONE: 0, MedicalSetup.AGREEMENT: 1, MedicalSetup.CLINIC: 2,
+                MedicalSetup.INDEPENDENT: 3}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rules need to know about one facility (numbers as of the check)."""
+
+    type: str
+    beds: int = 0
+    nursing_beds: int = 0
+    medical_setup: str = MedicalSetup.NONE
+    licence_number: str = ""
+    insurance_expires_on: dt.date | None = None
+    full_time_staff: int = 0
+    purchased_service_elders: int = 0
+    older_share_percent: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def required_medical_setup(beds: int, pol: dict[str, Any]) -> str:
+    """Seed 003: ≤100 beds an agreement; 101–500 an on-site clinic; >500 an independent one."""
+    if beds <= 0:
+        return MedicalSetup.NONE
+    if beds <= pol["medical_agreement_max_beds"]:
+        return MedicalSetup.AGREEMENT
+    if beds <= pol["medical_clinic_max_beds"]:
+        return MedicalSetup.CLINIC
+    return MedicalSetup.INDEPENDENT
+
+
+def rule_medical_setup(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
+    need = required_medical_setup(f.beds, pol)
+    if MEDICAL_RANK[MedicalSetup(f.medical_setup)] >= MEDICAL_RANK[need]:
+        return []
+    msg = _("%(beds)d beds need %(need)s; the facility has %(has)s.") % {
+        "beds": f.beds, "need": MedicalSetup(need).label,
+        "has": MedicalSetup(f.medical_setup).label}
+    return [Finding("medical_setup", Severity.ERROR, msg,
+                    {"beds": f.beds, "required": need, "actual": f.medical_setup})]
+
+
+def rule_insurance(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
+    exp = f.insurance_expires_on
+    if exp is None:
+        return [Finding("insurance", Severity.ERROR, _("No liability insurance on file."), {})]
+    if exp < today:
+        return [Finding("insurance", Severity.ERROR,
+                        _("Liability insurance expired on %(date)s.") % {"date": exp},
+                        {"expires_on": exp.isoformat()})]
+    days = (exp - today).days
+    if days <= pol["insurance_warning_days"]:
+        return [Finding("insurance", Severity.WARNING,
+                        _("Liability insurance expires on %(date)s, in %(days)d days.")
+                        % {"date": exp, "days": days},
+                        {"expires_on": exp.isoformat(), "days": days})]
+    return []
+
+
+def rule_licence(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
+    if f.licence_number.strip():
+        return []
+    return [Finding("licence", Severity.ERROR, _("No licence or filing number."), {})]
+
+
+def required_staff(f: Facts, pol: dict[str, Any]) -> int | None:
+    """Full-time staff seed 003 asks of this facility; ``None`` when it cannot be told."""
+    if f.type == FacilityType.STREET_CENTRE:
+        if f.older_share_percent is None:
+            return None
+        below = Decimal(f.older_share_percent) < pol["street_centre_older_share_threshold"]
+        return pol["street_centre_staff_below"] if below else pol["street_centre_staff_above"]
+    if f.type == FacilityType.COMMUNITY_STATION:
+        return f.purchased_service_elders // pol["station_elders_per_manager"]
+    return 0
+
+
+def rule_staffing(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
+    need = required_staff(f, pol)
+    if need is None:
+        return [Finding("staffing", Severity.WARNING,
+                        _("The share of people aged 60+ in the street is not entered, so the "
+                          "staffing rule cannot be checked."), {})]
+    if f.full_time_staff >= need:
+        return []
+    msg = _("%(need)d full-time staff required, %(has)d on file.") % {
+        "need": need, "has": f.full_time_staff}
+    return [Finding("staffing", Severity.ERROR, msg,
+                    {"required": need, "actual": f.full_time_staff})]
+
+
+def rule_nursing_share(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
+    if f.beds <= 0:
+        return []
+    share = Decimal(f.nursing_beds * 100) / Decimal(f.beds)
+    target = Decimal(pol["nursing_share_target_percent"])
+    if share >= target:
+        return []
+    msg = _("Nursing beds are %(share)s%% of beds, below the %(target)s%% target.") % {
+        "share": share.quantize(Decimal("0.1")), "target": target}
+    return [Finding("nursing_share", Severity.WARNING, msg,
+                    {"share": str(share.quantize(Decimal("0.1"))), "target": str(target)})]
+
+
+Rule = Callable[[Facts, dt.date, dict[str, Any]], list[Finding]]
+RULES: dict[str, Rule] = {
+    "medical_setup": rule_medical_setup,
+    "insurance": rule_insurance,
+    "licence": rule_licence,
+    "staffing": rule_staffing,
+    "nursing_share": rule_nursing_share,
+}
+
+
+def rule_labels() -> dict[str, str]:
+    return {
+        "medical_setup": _("Medical set-up matches beds"),
+        "insurance": _("Liability insurance valid"),
+        "licence": _("Licence or filing number"),
+        "staffing": _("Full-time staffing"),
+        "nursing_share": _("Nursing-bed share"),
+    }
+
+
+def check_facility(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
+    return [finding for rule in RULES.values() for finding in rule(f, today, pol)]
