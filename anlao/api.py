@@ -15,6 +15,7 @@ from anlao.benefits.api import router as benefits_router
 from anlao.core.api_support import ERROR_RESPONSES, AnlaoAPI
 from anlao.core.roles import PERMISSIONS, Role, has_perm
 from anlao.core.scoping import jurisdiction_paths
+from anlao.facilities.api import router as facilities_router
 from anlao.people.api import router as elders_router
 
 api = AnlaoAPI(
@@ -89,3 +90,4 @@ api.add_router("/", areas_router)
 api.add_router("/elders", elders_router)
 api.add_router("/benefits", benefits_router)
 api.add_router("/assessments", assessments_router)
+api.add_router("/facilities", facilities_router)

@@ -84,3 +84,8 @@ def frame(*rows: dict[str, Any]) -> pl.DataFrame:
     full = [{"id": i + 1, **DEFAULTS, **row} for i, row in enumerate(rows)]
     return normalise(pl.DataFrame([[r[c] for c in COLUMNS] for r in full], schema=list(COLUMNS),
                                   orient="row", infer_schema_length=None))
+
+
+# A monthly allowance with 生存认证 in May and November, no grace month.
+LIFE = AGE_ALLOWANCE.replace("program: test-age-allowance", "program: test-life").replace(
+    "versions:\n", "life_verification: {months: [5, 11], grace_months: 0}\nversions:\n")

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from anlao.benefits import labels, selectors
+from anlao.benefits import labels, lifeverify, selectors
 from anlao.benefits.engine import Explanation
-from anlao.benefits.models import BenefitRun
+from anlao.benefits.models import BenefitRun, VerifyMethod
 from anlao.core.api_support import ERROR_RESPONSES, Page, PageParams, paginate
 
 router = Router(tags=["benefits"])
@@ -129,3 +130,33 @@ def explain(request: HttpRequest, program: str, period: str, elder_id: int) -> d
                                   elder_id=elder_id)
     lang = "zh" if (request.LANGUAGE_CODE or "zh").startswith("zh") else "en"
     return _explanation(why, elder_id, lang)
+
+
+class FaceResultIn(Schema):
+    elder_id: int
+    verified_on: dt.date = Field(description="The day the face was matched (Asia/Shanghai).")
+    score: Decimal = Field(ge=0, le=1, description="Match score 0–1; at least 0.80 is accepted.")
+    reference: str = Field("", max_length=64, description="The partner's own record id.")
+
+
+class VerificationOut(Schema):
+    id: int
+    elder_id: int
+    verified_on: dt.date
+    method: str
+    score: Decimal | None
+    reference: str
+
+
+@router.post("/life-verifications/face", response={201: VerificationOut, **ERROR_RESPONSES},
+             summary="Record a partner's face-recognition result (生存认证)")
+def face_result(request: HttpRequest, body: FaceResultIn) -> Status:
+    """A partner posts a face match for an elder in the token owner's scope (needs
+    `life.record`). The elder counts as verified on `verified_on`; a score below 0.80, a
+    future date or a date after a recorded death is refused with field errors."""
+    row = lifeverify.verification_record(
+        actor=request.auth, elder_id=body.elder_id, verified_on=body.verified_on,
+        method=VerifyMethod.FACE, score=body.score, reference=body.reference)
+    return Status(201, {"id": row.pk, "elder_id": row.elder_id, "verified_on": row.verified_on,
+                        "method": row.method, "score": row.score,
+                        "reference": row.reference})

@@ -15,6 +15,7 @@ REASONS = {
     "first_payment": _("first payment"),
     "tier_change": _("tier change"),
     "amount_change": _("amount change"),
+    "resumed": _("resumed after a late life verification"),
 }
 KINDS = {"new": _("new"), "stopped": _("stopped"), "changed": _("amount changed"),
          "unchanged": _("unchanged")}

@@ -167,6 +167,12 @@ class PaymentAccount(models.Model):
         return f"{self.elder_id}: {self.bank} {self.masked}"
 
     @property
+    def bank_name(self) -> str:
+        from anlao.benefits.bankfiles import BANKS  # bank data lives with the file formats
+
+        return BANKS.get(self.bank, {}).get("name", self.bank)
+
+    @property
     def masked(self) -> str:
         n = self.account_number
         return "*" * (len(n) - 4) + n[-4:] if len(n) > 4 else "****"
@@ -201,6 +207,23 @@ class LifeVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder_id}: {self.verified_on} {self.method}"
+
+
+class Withheld(models.Model):
+    """What a run would have paid an elder but for a missing life verification."""
+
+    run = models.ForeignKey(BenefitRun, on_delete=models.CASCADE, related_name="withheld")
+    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False)
+    amount_fen = models.BigIntegerField()
+    community_code = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "elder"],
+                                               name="one_withheld_per_run_elder")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.elder_id}: {self.amount_fen}"
 
 
 class BackPay(models.Model):
@@ -293,3 +316,11 @@ class Overpayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.elder_id}/{self.source_run_id}: {self.amount_fen}"
+
+    @property
+    def amount_display(self) -> str:
+        return format_fen(self.amount_fen)
+
+    @property
+    def recovered_display(self) -> str:
+        return format_fen(self.recovered_fen)

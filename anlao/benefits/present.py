@@ -72,8 +72,8 @@ def _buttons(actor: Any, run: BenefitRun) -> list[tuple[str, str, str]]:
     if (run.state == RunState.REVIEWED and has_perm(actor, "benefit.approve")
             and run.computed_by_id != actor.pk):  # four-eyes: not who computed it
         out.append(("approve", _("Approve"), "btn-success"))
-    if run.state == RunState.APPROVED and has_perm(actor, "benefit.approve"):
-        out.append(("export", _("Mark exported"), "btn-outline-secondary"))
+    if run.state == RunState.APPROVED and has_perm(actor, "payment.manage"):
+        out.append(("export", _("Export to the bank"), "btn-outline-secondary"))
     return out
 
 

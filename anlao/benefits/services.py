@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area, AreaLevel
-from anlao.benefits import writer
+from anlao.benefits import backpay, writer
 from anlao.benefits.diff import previous_run, summarise
 from anlao.benefits.engine import evaluate, parse_period
 from anlao.benefits.frame import elders_in_area, load_frame
-from anlao.benefits.models import BenefitRun, RunState
+from anlao.benefits.models import BenefitRun, Overpayment, RunState
 from anlao.benefits.policy import Program, load_programs
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, ServiceError
@@ -149,7 +149,11 @@ def _evaluate(actor: Any, run: BenefitRun, progress: Progress | None) -> dict[st
     # evaluate() keeps the frame's row order, so the area codes can be attached as columns.
     result = result.with_columns(frame.get_column("street_code"),
                                  frame.get_column("community_code"))
-    return {"program": program, "result": result, "elders": frame.height}
+    start = parse_period(run.period)
+    return {"program": program, "result": result, "elders": frame.height,
+            "withheld": backpay.withheld(program, frame, start, result, programs),
+            "backpay": backpay.backpay(run, program, frame),
+            "overpayments": backpay.overpayments(run, program, frame)}
 
 
 def _store(actor: Any, run: BenefitRun, data: dict[str, Any],
@@ -161,7 +165,10 @@ def _store(actor: Any, run: BenefitRun, data: dict[str, Any],
     result, program = data["result"], data["program"]
     prev = previous_run(run, program)
     summary, paid = summarise(prev, result, program.digest)
+    paid = backpay.mark_resumed(summary, paid, data["backpay"])
     writer.replace_rows(run, paid, summary.pop("_changes"), progress)
+    backpay.write_lines(run, data["withheld"], data["backpay"])
+    _record_overpayments(actor, run, data["overpayments"])
     run.summary = summary
     run.state, run.policy_hash = RunState.COMPUTED, program.digest
     run.computed_by, run.computed_at = actor, timezone.now()
@@ -173,6 +180,12 @@ def _store(actor: Any, run: BenefitRun, data: dict[str, Any],
     audit(actor=actor, action="benefit_run.compute", obj=run, before=before,
           after=snapshot(run, AUDIT_FIELDS))
     return run
+
+
+def _record_overpayments(actor: Any, run: BenefitRun, lines: list[Overpayment]) -> None:
+    for line in Overpayment.objects.bulk_create(lines):
+        audit(actor=actor, action="overpayment.create", obj=line, after=snapshot(line, [
+            "elder_id", "source_run_id", "amount_fen", "months", "reason", "status"]))
 
 
 @transaction.atomic

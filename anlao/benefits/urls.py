@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anlao.benefits import views
+from anlao.benefits import payviews, views
 
 app_name = "benefits"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
     path("runs/", views.run_list, name="runs"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
+    path("runs/<int:pk>/files/<slug:kind>/", payviews.run_file, name="run_file"),
+    path("runs/<int:pk>/return-file/", payviews.run_return, name="run_return"),
     path("runs/<int:pk>/<slug:action>/", views.run_action, name="run_action"),
+    path("elders/<int:elder_id>/payment/", payviews.elder_payment, name="elder_payment"),
+    path("life/", payviews.worklist, name="worklist"),
+    path("overpayments/", payviews.overpayments, name="overpayments"),
     path("explain/", views.explain, name="explain"),
 ]

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from anlao.areas.models import AreaLevel
 from anlao.areas.selectors import areas_for
-from anlao.benefits import labels, selectors, services
+from anlao.benefits import labels, payments, selectors, services
 from anlao.benefits.models import RunState
+from anlao.benefits.payviews import payment_context, tab_flags
 from anlao.benefits.present import ACTIVE_STEPS, explanation_context, program_context, run_context
 from anlao.benefits.tasks import compute_run
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
@@ -28,6 +29,7 @@ from anlao.people.selectors import elder_get
 def _page(request: HttpRequest, template: str, ctx: dict[str, Any]) -> HttpResponse:
     ctx.setdefault("nav", "benefits")
     ctx["can_runs"] = has_perm(request.user, "benefit.view")
+    ctx.update(tab_flags(request.user))
     return render(request, template, ctx)
 
 
@@ -85,6 +87,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run_or_404(request, pk)
     kind = request.GET.get("kind", "")
     ctx = run_context(request.user, run, _lang(), kind=kind if kind in labels.KINDS else "")
+    ctx.update(payment_context(request.user, run))
     return _page(request, "benefits/run_detail.html", ctx)
 
 
@@ -100,7 +103,7 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 ACTIONS = {"review": services.run_review, "approve": services.run_approve,
-           "export": services.run_export}
+           "export": payments.run_export}
 
 
 @login_required

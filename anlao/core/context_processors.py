@@ -14,6 +14,7 @@ def site(request: HttpRequest) -> dict:
         "can": {
             perm.replace(".", "_"): has_perm(user, perm)
             for perm in ("elder.write", "elder.import", "elder.export", "audit.view",
-                         "assessment.view", "policy.view", "benefit.view")
+                         "assessment.view", "policy.view", "benefit.view",
+                         "facility.view", "workforce.view", "waitlist.view")
         },
     }

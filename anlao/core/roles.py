@@ -42,6 +42,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "benefit.view": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.AUDITOR}),
     "benefit.compute": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
     "benefit.approve": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    # Payments: officers export bank files and import returns; area staff keep the elders'
+    # bank accounts and record life verifications (生存认证).
+    "payment.view": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.AUDITOR}),
+    "payment.manage": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    "payment.account": AREA_STAFF,
+    "life.record": AREA_STAFF,
     # Ability assessments: agencies' assessors enter and review (not their own); area staff
     # ask for assessments, and street/district officers finalise (it sets the elder's level).
     "assessment.view": AREA_STAFF | {Role.AUDITOR, Role.ASSESSOR},
@@ -51,6 +57,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "assessment.finalise": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER,
                                       Role.STREET_OFFICER}),
     "assessment.import": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    # Workforce: providers keep their own caregivers' records; subsidy claims are four-eyes.
+    "workforce.view": AREA_STAFF | PROVIDER_ROLES | {Role.AUDITOR},
+    "workforce.write": AREA_STAFF | {Role.PROVIDER_MANAGER},
+    "subsidy.claim": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.STREET_OFFICER}),
+    "subsidy.approve": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    # Facilities: area staff see their areas' facilities, provider staff their own operator's;
+    # officers edit and import; area staff and the facility's managers admit and discharge.
+    "facility.view": AREA_STAFF | PROVIDER_ROLES | {Role.AUDITOR},
+    "facility.write": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.STREET_OFFICER}),
+    "facility.import": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    "facility.admit": AREA_STAFF | {Role.PROVIDER_MANAGER},
+    # Public care-home waitlist: area staff apply for their elders; the facility's area
+    # officers and its operator's managers offer beds (scope checked in waitlist.selectors).
+    "waitlist.view": AREA_STAFF | {Role.PROVIDER_MANAGER, Role.AUDITOR},
+    "waitlist.apply": AREA_STAFF,
+    "waitlist.manage": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.STREET_OFFICER,
+                                  Role.PROVIDER_MANAGER}),
 }
 
 

@@ -11,6 +11,7 @@ EXTRA_STEPS = [
     "anlao.facilities.demo:seed",
     "anlao.workforce.demo:seed",
     "anlao.waitlist.demo:seed",
+    "anlao.benefits.demo:seed",
 ]
 
 

@@ -115,7 +115,7 @@ def rule_staffing(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding
 
 
 def rule_nursing_share(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
-    if f.beds <= 0:
+    if f.beds <= 0 or f.type not in pol["nursing_share_types"]:
         return []
     share = Decimal(f.nursing_beds * 100) / Decimal(f.beds)
     target = Decimal(pol["nursing_share_target_percent"])

@@ -104,11 +104,13 @@ class Facility(TimeStamped):
 
 def bed_counts(rooms: models.QuerySet) -> dict[str, int]:
     nursing = Q(bed_category=BedCategory.NURSING)
+    # Aggregate aliases must not shadow the field names, hence the t_ prefix.
     agg = rooms.aggregate(
-        beds=Sum("beds"), occupied=Sum("occupied"),
-        nursing_beds=Sum("beds", filter=nursing), occupied_nursing=Sum("occupied", filter=nursing),
+        t_beds=Sum("beds"), t_occupied=Sum("occupied"),
+        t_nursing_beds=Sum("beds", filter=nursing),
+        t_occupied_nursing=Sum("occupied", filter=nursing),
     )
-    out = {k: v or 0 for k, v in agg.items()}
+    out = {k[2:]: v or 0 for k, v in agg.items()}
     out["free"] = out["beds"] - out["occupied"]
     out["free_nursing"] = out["nursing_beds"] - out["occupied_nursing"]
     out["free_general"] = out["free"] - out["free_nursing"]
@@ -180,6 +182,9 @@ class OccupancyRecord(models.Model):
         constraints = [models.UniqueConstraint(fields=["facility", "on"],
                                                name="occupancy_one_per_day")]
 
+    def __str__(self) -> str:
+        return f"{self.facility_id} {self.on}"
+
 
 class Severity(models.TextChoices):
     ERROR = "error", _("breach")
@@ -200,3 +205,6 @@ class ComplianceFinding(models.Model):
         ordering = ["facility_id", "rule"]
         verbose_name = _("compliance finding")
         verbose_name_plural = _("compliance findings")
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"

@@ -10,10 +10,12 @@ from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
     # Seed 003 §医养结合: "100张以下(含)床位的养老机构应与医疗机构建立稳定的医疗合作联系;
-    # 100张以上、500张以下(含)床位的养老机构设置医务室;500张床位以上的养老机构应设置独立的医疗机构。"
+    # 100张以上、500张以下(含)床位的养老机构设置医务室;
+    # 500张床位以上的养老机构应设置独立的医疗机构。"
     "medical_agreement_max_beds": 100,
     "medical_clinic_max_beds": 500,
-    # Seed 003 §队伍建设: "60周岁以上老年人口占户籍人口比例达20%以下的街道必须配备1名养老专职工作人员,
+    # Seed 003 §队伍建设: "60周岁以上老年人口占户籍人口比例达20%以下的街道
+    # 必须配备1名养老专职工作人员,
     # 达20%以上的街道必须配备2名"
     "street_centre_older_share_threshold": Decimal("20"),
     "street_centre_staff_below": 1,
@@ -22,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "station_elders_per_manager": 100,
     # Seed 003: "全区养老护理型床位占比达70%以上"
     "nursing_share_target_percent": Decimal("70"),
+    # The target is district-wide; per facility it is held only against residential homes
+    # (a street centre's few respite beds are not what the target is about).
+    "nursing_share_types": ("care_home", "embedded_mini", "rural_mutual_aid"),
     # Warn this many days before liability insurance runs out (issue 6).
     "insurance_warning_days": 30,
     # Seed 003: "每千名老人拥有养老床位数达50张" — used by the demo generator.

@@ -1,2 +1,15 @@
+from django.urls import path
+
+from anlao.workforce import views, views_claims
+
 app_name = "workforce"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.caregiver_list, name="caregivers"),
+    path("caregivers/new/", views.caregiver_new, name="caregiver_new"),
+    path("caregivers/<int:pk>/", views.caregiver_detail, name="caregiver"),
+    path("caregivers/<int:pk>/<slug:action>/", views.caregiver_action, name="caregiver_action"),
+    path("kpi/", views.kpi, name="kpi"),
+    path("claims/", views_claims.batch_list, name="claims"),
+    path("claims/<int:pk>/", views_claims.batch_detail, name="claim"),
+    path("claims/<int:pk>/<slug:action>/", views_claims.batch_action, name="claim_action"),
+]

@@ -1,0 +1,69 @@
+"""Reads for payments and life verification, always scoped to the actor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from anlao.benefits.models import (
+    BenefitRun,
+    LifeVerification,
+    Overpayment,
+    Payment,
+    PaymentAccount,
+    PaymentKind,
+    PaymentStatus,
+)
+from anlao.core.money import format_fen
+from anlao.core.roles import has_perm
+from anlao.core.scoping import scope_by_area
+from anlao.people.models import Elder
+from anlao.people.selectors import elder_get, elders_visible
+
+
+def payment_status(run: BenefitRun) -> list[dict[str, Any]]:
+    """Lines of an exported run by kind and status, with totals (for the run page)."""
+    rows = (Payment.objects.filter(run=run).values("kind", "status")
+            .annotate(n=Count("id"), fen=Sum("amount_fen")).order_by("kind", "status"))
+    return [{**r, "total": format_fen(r["fen"] or 0), "kind": PaymentKind(r["kind"]).label,
+             "status": PaymentStatus(r["status"]).label} for r in rows]
+
+
+def failed_lines(run: BenefitRun, limit: int = 50) -> list[tuple[Payment, Elder | None]]:
+    rows = list(Payment.objects.filter(run=run, status__in=["failed", "held"])
+                .order_by("line")[:limit])
+    elders = Elder.objects.in_bulk([p.elder_id for p in rows])
+    return [(p, elders.get(p.elder_id)) for p in rows]
+
+
+def overpayments_for(actor: Any, status: str = "") -> QuerySet[Overpayment]:
+    if not has_perm(actor, "payment.view"):
+        return Overpayment.objects.none()
+    runs = scope_by_area(BenefitRun.objects.all(), actor, "area")
+    qs = Overpayment.objects.filter(source_run__in=runs).select_related("source_run")
+    return qs.filter(status=status) if status else qs
+
+
+def elder_payment_data(*, actor: Any, elder_id: int) -> dict[str, Any]:
+    """An elder in scope with their accounts (newest first) and verifications."""
+    elder = elder_get(actor=actor, elder_id=elder_id)
+    can_accounts = has_perm(actor, "payment.account") or has_perm(actor, "payment.view")
+    return {
+        "elder": elder,
+        "accounts": list(PaymentAccount.objects.filter(elder=elder)) if can_accounts else [],
+        "verifications": list(LifeVerification.objects.filter(elder=elder)
+                              .select_related("recorded_by")[:50]),
+    }
+
+
+def account_visible(actor: Any, account_id: int) -> PaymentAccount | None:
+    return PaymentAccount.objects.filter(pk=account_id,
+                                         elder__in=elders_visible(actor)).first()
+
+
+def overpayment_rows(actor: Any, status: str = "",
+                     limit: int = 200) -> list[tuple[Overpayment, Elder | None]]:
+    rows = list(overpayments_for(actor, status)[:limit])
+    elders = Elder.objects.in_bulk([r.elder_id for r in rows])
+    return [(r, elders.get(r.elder_id)) for r in rows]

@@ -1,0 +1,143 @@
+"""Reads of facilities, always scoped to the actor. Views, API and other apps read here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from anlao.areas.models import Area
+from anlao.core.errors import NotFound
+from anlao.core.roles import has_perm, is_provider_staff
+from anlao.core.scoping import scope_by_area
+from anlao.facilities.models import (
+    BedCategory,
+    ComplianceFinding,
+    Facility,
+    OccupancyRecord,
+    Room,
+    Stay,
+    bed_counts,
+)
+
+
+def facilities_visible(actor: Any) -> QuerySet[Facility]:
+    """Area staff: facilities in their jurisdiction. Provider staff: their operator's."""
+    if not has_perm(actor, "facility.view"):
+        return Facility.objects.none()
+    qs = Facility.objects.all()
+    if is_provider_staff(actor):
+        if not actor.organisation_id:
+            return qs.none()
+        return qs.filter(operator_id=actor.organisation_id)
+    return scope_by_area(qs, actor, "area")
+
+
+def facility_get(actor: Any, facility_id: int) -> Facility:
+    """One facility; ``NotFound`` when it does not exist or is out of the actor's scope."""
+    try:
+        return facilities_visible(actor).select_related("area", "operator").get(pk=facility_id)
+    except (Facility.DoesNotExist, ValueError, TypeError):
+        raise NotFound("facility not found") from None
+
+
+def free_beds(facility: Facility, category: str | None = None) -> int:
+    """Free beds of a facility, of one BedCategory or all."""
+    return facility.free_beds(category)
+
+
+def with_beds(qs: QuerySet[Facility]) -> QuerySet[Facility]:
+    """Annotate beds, nursing_beds, occupied, occupied_nursing, free, findings_count."""
+    nursing = Q(rooms__bed_category=BedCategory.NURSING)
+    return qs.annotate(
+        n_beds=Sum("rooms__beds", default=0),
+        n_nursing=Sum("rooms__beds", filter=nursing, default=0),
+        n_occupied=Sum("rooms__occupied", default=0),
+        n_occupied_nursing=Sum("rooms__occupied", filter=nursing, default=0),
+    ).annotate(n_free=F("n_beds") - F("n_occupied"))
+
+
+@dataclass
+class FacilityFilters:
+    q: str = ""
+    type: str = ""
+    street: str = ""  # area code
+    non_compliant: bool = False
+
+
+def facilities_for(actor: Any, filters: FacilityFilters | None = None) -> QuerySet[Facility]:
+    f = filters or FacilityFilters()
+    qs = facilities_visible(actor).select_related("area", "operator")
+    if f.q.strip():
+        qs = qs.filter(Q(name__icontains=f.q.strip()) | Q(licence_number=f.q.strip()))
+    if f.type:
+        qs = qs.filter(type=f.type)
+    if f.street:
+        street = Area.objects.current().filter(code=f.street).first()
+        qs = qs.filter(area__path__startswith=street.path) if street else qs.none()
+    if f.non_compliant:
+        qs = qs.filter(findings__isnull=False).distinct()
+    # Counted in a subquery: joining findings and rooms together would multiply the sums.
+    n_findings = (ComplianceFinding.objects.filter(facility=OuterRef("pk"))
+                  .values("facility").annotate(n=Count("id")).values("n"))
+    ids = qs.values("id")
+    return with_beds(Facility.objects.filter(id__in=ids).select_related("area", "operator")
+                     ).annotate(n_findings=Coalesce(Subquery(n_findings), 0)
+                                ).order_by("area__path", "name", "id")
+
+
+def beds_summary(qs: QuerySet[Facility]) -> dict[str, int]:
+    """Bed totals over a set of facilities (see models.bed_counts for keys)."""
+    return bed_counts(Room.objects.filter(facility__in=qs.values("id")))
+
+
+def findings_for(actor: Any, facility: Facility | None = None) -> QuerySet[ComplianceFinding]:
+    """Compliance findings in the actor's scope (all, or of one facility)."""
+    qs = ComplianceFinding.objects.filter(facility__in=facilities_visible(actor).values("id"))
+    if facility is not None:
+        qs = qs.filter(facility=facility)
+    return qs.select_related("facility", "facility__area")
+
+
+def findings_by_area(actor: Any) -> list[dict[str, Any]]:
+    """Per street: facilities, and how many have breaches / warnings."""
+    rows: dict[int, dict[str, Any]] = {}
+    for f in findings_for(actor).select_related("facility__area__parent"):
+        area = f.facility.area
+        street = area.parent if area.level == "community" and area.parent_id else area
+        row = rows.setdefault(street.pk, {"area": street, "error": 0, "warning": 0,
+                                          "facilities": set()})
+        row[f.severity] += 1
+        row["facilities"].add(f.facility_id)
+    out = sorted(rows.values(), key=lambda r: r["area"].path)
+    for r in out:
+        r["facilities"] = len(r["facilities"])
+    return out
+
+
+def occupancy_history(facility: Facility, since: dt.date | None = None
+                      ) -> QuerySet[OccupancyRecord]:
+    qs = facility.occupancy_records.all()
+    return qs.filter(on__gte=since) if since else qs
+
+
+def current_stays(facility: Facility) -> QuerySet[Stay]:
+    return facility.stays.filter(discharged_on__isnull=True).select_related("elder", "room")
+
+
+def rooms_of(facility: Facility) -> QuerySet[Room]:
+    return facility.rooms.all()
+
+
+def map_points(actor: Any) -> list[dict[str, Any]]:
+    """Visible facilities with coordinates, for the map (JSON-safe)."""
+    qs = with_beds(facilities_visible(actor).filter(lat__isnull=False, lng__isnull=False))
+    qs = qs.prefetch_related(Prefetch("findings", queryset=ComplianceFinding.objects.only(
+        "id", "facility_id")))
+    return [{"id": f.pk, "name": f.name, "type": f.type, "type_label": str(f.get_type_display()),
+             "lat": f.lat, "lng": f.lng, "beds": f.n_beds, "free": f.n_free,
+             "free_nursing": f.n_nursing - f.n_occupied_nursing,
+             "findings": len(f.findings.all())} for f in qs]

@@ -1,0 +1,159 @@
+"""Workforce pages. Reads go through selectors, writes through services; nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anlao.areas.selectors import areas_for
+from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.masking import mask_id_number, mask_phone
+from anlao.core.roles import has_perm
+from anlao.workforce import selectors, services
+from anlao.workforce.models import (
+    LEVEL_RANK,
+    CertificateKind,
+    SkillLevel,
+    WorkRole,
+)
+from anlao.workforce.present import level_label
+
+
+def _page(request: HttpRequest, template: str, ctx: dict[str, Any]) -> HttpResponse:
+    if not has_perm(request.user, "workforce.view"):
+        raise DjangoPermissionDenied
+    ctx.setdefault("nav", "workforce")
+    ctx["can_claims"] = (has_perm(request.user, "subsidy.claim")
+                         or has_perm(request.user, "subsidy.approve")
+                         or request.user.role == "auditor")
+    ctx["can_write"] = has_perm(request.user, "workforce.write")
+    return render(request, template, ctx)
+
+
+def _error_text(exc: ServiceError) -> str:
+    if isinstance(exc, ValidationFailed):
+        return " ".join(m for msgs in exc.errors.values() for m in msgs)
+    return exc.message
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def _highest_level(c: Any) -> str:
+    levels = [x.level for x in c.certificates.all() if x.kind == CertificateKind.SKILL]
+    return max(levels, key=LEVEL_RANK.__getitem__, default="")
+
+
+@login_required
+def caregiver_list(request: HttpRequest) -> HttpResponse:
+    q, certified = request.GET.get("q", "").strip(), request.GET.get("certified", "")
+    qs = selectors.caregivers_for(request.user, q=q, certified=certified) \
+        .prefetch_related("certificates", "employments__employer")
+    total = qs.count()
+    rows = []
+    for c in qs[:200]:
+        current = next((e for e in c.employments.all() if e.end is None), None)
+        rows.append({"c": c, "id": mask_id_number(c.id_number), "phone": mask_phone(c.phone),
+                     "level": level_label(_highest_level(c)) if _highest_level(c) else "",
+                     "employer": current.employer.name if current else ""})
+    return _page(request, "workforce/caregiver_list.html", {
+        "rows": rows, "total": total, "q": q, "certified": certified,
+        "areas": areas_for(request.user) if has_perm(request.user, "workforce.write") else []})
+
+
+@login_required
+@require_POST
+def caregiver_new(request: HttpRequest) -> HttpResponse:
+    p = request.POST
+    try:
+        c = services.caregiver_create(actor=request.user, name=p.get("name", ""),
+                                      id_number=p.get("id_number", ""),
+                                      phone=p.get("phone", ""), area_id=p.get("area"))
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied from exc
+    except ServiceError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("workforce:caregivers")
+    messages.success(request, _("Caregiver recorded."))
+    return redirect("workforce:caregiver", pk=c.pk)
+
+
+@login_required
+def caregiver_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from anlao.facilities.selectors import facilities_visible
+
+    try:
+        c = selectors.caregiver_get(request.user, pk)
+    except NotFound as exc:
+        raise Http404(_("No such caregiver.")) from exc
+    certs = list(c.certificates.all())
+    return _page(request, "workforce/caregiver_detail.html", {
+        "c": c, "id": mask_id_number(c.id_number), "phone": mask_phone(c.phone),
+        "jobs": c.employments.select_related("employer", "facility"),
+        "skill": [x for x in certs if x.kind == CertificateKind.SKILL],
+        "other": [x for x in certs if x.kind != CertificateKind.SKILL],
+        "trainings": c.trainings.all(), "contests": c.contests.all(),
+        "facilities": facilities_visible(request.user).order_by("name")[:300]
+        if has_perm(request.user, "workforce.write") else [],
+        "roles": WorkRole.choices, "levels": SkillLevel.choices, "kinds": CertificateKind.choices,
+        "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def caregiver_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    p = request.POST
+    try:
+        if action == "employment":
+            services.employment_add(actor=request.user, caregiver_id=pk,
+                                    facility_id=p.get("facility") or None,
+                                    employer_id=p.get("employer") or None,
+                                    role=p.get("role", ""), start=_date(p.get("start")),
+                                    end=_date(p.get("end")))
+        elif action == "certificate":
+            services.certificate_add(actor=request.user, caregiver_id=pk, kind=p.get("kind", ""),
+                                     level=p.get("level", ""), number=p.get("number", ""),
+                                     issuer=p.get("issuer", ""),
+                                     issued_on=_date(p.get("issued_on")))
+        else:
+            raise Http404
+    except NotFound as exc:
+        raise Http404 from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied from exc
+    except ServiceError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("workforce:caregiver", pk=pk)
+
+
+@login_required
+def kpi(request: HttpRequest) -> HttpResponse:
+    data = selectors.certification_kpi(request.user)
+    chart = {"names": [r["name"] for r in data["street"]],
+             "values": [r["percent"] for r in data["street"]],
+             "target": selectors.CERTIFIED_TARGET_PERCENT}
+    # Many small facilities: the long lists show the ones below target first.
+    worst_first = lambda rows: sorted(rows, key=lambda r: (r["percent"], r["name"]))  # noqa: E731
+    groups = [(_("Per district"), data["district"], False),
+              (_("Per street"), data["street"], False),
+              (_("Per facility"), worst_first(data["facility"]), True),
+              (_("Per employer"), worst_first(data["provider"]), True)]
+    return _page(request, "workforce/kpi.html", {
+        "groups": [(label, rows, long, sum(1 for r in rows if not r["meets"]))
+                   for label, rows, long in groups], "chart": chart,
+        "target": selectors.CERTIFIED_TARGET_PERCENT, "today": timezone.localdate()})
