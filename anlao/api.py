@@ -17,6 +17,8 @@ from anlao.core.roles import PERMISSIONS, Role, has_perm
 from anlao.core.scoping import jurisdiction_paths
 from anlao.facilities.api import router as facilities_router
 from anlao.people.api import router as elders_router
+from anlao.waitlist.api import router as waitlist_router
+from anlao.workforce.api import router as workforce_router
 
 api = AnlaoAPI(
     title="anlao API", version="1", urls_namespace="api",
@@ -91,3 +93,5 @@ api.add_router("/elders", elders_router)
 api.add_router("/benefits", benefits_router)
 api.add_router("/assessments", assessments_router)
 api.add_router("/facilities", facilities_router)
+api.add_router("/waitlist", waitlist_router)
+api.add_router("/workforce", workforce_router)

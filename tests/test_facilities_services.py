@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
@@ -140,5 +141,7 @@ def test_findings_are_refreshed_on_change_and_by_the_nightly_command(world):
                              data={"licence_number": "L-9"})
     assert not ComplianceFinding.objects.filter(facility=f, rule="licence").exists()
     Facility.objects.filter(pk=f.pk).update(licence_number="")  # a change behind our back
-    call_command("facilities_check", stdout=open("/dev/null", "w"))
+    out = io.StringIO()
+    call_command("facilities_check", stdout=out)
+    assert "checked" in out.getvalue()
     assert ComplianceFinding.objects.filter(facility=f, rule="licence").exists()

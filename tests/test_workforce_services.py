@@ -123,3 +123,41 @@ def test_the_certification_kpi_counts_current_employees_per_facility_and_street(
     assert kpi["street"][0]["name"] == world.street_a.name
     assert kpi["district"][0]["total"] == 3
     assert selectors.certification_kpi(world.street_officer_b, on=D(2025, 6, 30))["facility"] == []
+
+
+def test_training_and_contest_results_are_recorded_and_future_dates_refused(world):
+    c = make_caregiver(world.community_a1)
+    services.training_add(actor=world.street_officer_a, caregiver_id=c.pk, title="认知症照护",
+                          start=D(2025, 3, 1), hours=16)
+    services.contest_add(actor=world.street_officer_a, caregiver_id=c.pk,
+                         contest="市第三届养老管护人员职业技能竞赛", held_on=D(2023, 6, 20),
+                         result="二等奖")
+    with pytest.raises(ValidationFailed, match="future"):
+        services.contest_add(actor=world.street_officer_a, caregiver_id=c.pk, contest="X",
+                             held_on=timezone.localdate() + dt.timedelta(days=3), result="一等奖")
+    assert c.trainings.count() == 1 and c.contests.count() == 1
+
+
+def test_revealing_the_full_id_number_is_logged(world):
+    from anlao.core.models import AccessLog
+
+    c = make_caregiver(world.community_a1)
+    with pytest.raises(ValidationFailed):
+        services.caregiver_reveal(actor=world.street_officer_a, caregiver_id=c.pk,
+                                  field="id_number", reason="")
+    value = services.caregiver_reveal(actor=world.street_officer_a, caregiver_id=c.pk,
+                                      field="id_number", reason="核对补贴申报")
+    assert value == c.id_number
+    assert AccessLog.objects.filter(entity="workforce.caregiver", entity_id=str(c.pk),
+                                    field="id_number").count() == 1
+    with pytest.raises(NotFound):
+        services.caregiver_reveal(actor=world.street_officer_b, caregiver_id=c.pk,
+                                  field="phone", reason="x")
+
+
+def test_area_staff_also_see_caregivers_employed_at_their_facilities(world):
+    f = make_facility(world, world.community_b1)
+    c = make_caregiver(world.community_a1)  # recorded in street A
+    employ(c, f, D(2024, 1, 1))  # works in street B
+    assert selectors.caregivers_visible(world.street_officer_b).filter(pk=c.pk).exists()
+    assert not selectors.caregivers_visible(world.worker_a2).filter(pk=c.pk).exists()

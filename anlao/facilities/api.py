@@ -117,7 +117,9 @@ def facility_detail(request: HttpRequest, facility_id: int) -> dict[str, Any]:
             "operator": f.operator.name, "area_code": f.area.code,
             "licence_number": f.licence_number, "insurance_expires_on": f.insurance_expires_on,
             "medical_setup": f.medical_setup, "beds": f.bed_counts(),
-            "findings": list(selectors.findings_for(request.auth, f))}
+            "findings": [{"rule": x.rule, "severity": x.severity, "message": x.text,
+                          "checked_at": x.checked_at}
+                         for x in selectors.findings_for(request.auth, f)]}
 
 
 @router.post("/{facility_id}/admit", response={201: StayOut, **ERROR_RESPONSES},

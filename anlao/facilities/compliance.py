@@ -43,6 +43,39 @@ class Finding:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+def describe(rule: str, params: dict[str, Any]) -> str:
+    """A finding in words, in the current language (stored findings keep only params, so a
+    page in Chinese does not show the language the nightly check ran in)."""
+    p = params
+    if rule == "medical_setup":
+        return _("%(beds)d beds need %(need)s; the facility has %(has)s.") % {
+            "beds": p["beds"], "need": MedicalSetup(p["required"]).label,
+            "has": MedicalSetup(p["actual"]).label}
+    if rule == "insurance":
+        if p.get("missing"):
+            return _("No liability insurance on file.")
+        if "days" not in p:
+            return _("Liability insurance expired on %(date)s.") % {"date": p["expires_on"]}
+        return _("Liability insurance expires on %(date)s, in %(days)d days.") % {
+            "date": p["expires_on"], "days": p["days"]}
+    if rule == "licence":
+        return _("No licence or filing number.")
+    if rule == "staffing":
+        if p.get("unknown_share"):
+            return _("The share of people aged 60+ in the street is not entered, so the "
+                     "staffing rule cannot be checked.")
+        return _("%(need)d full-time staff required, %(has)d on file.") % {
+            "need": p["required"], "has": p["actual"]}
+    if rule == "nursing_share":
+        return _("Nursing beds are %(share)s%% of beds, below the %(target)s%% target.") % {
+            "share": p["share"], "target": p["target"]}
+    return rule
+
+
+def _finding(rule: str, severity: str, params: dict[str, Any]) -> Finding:
+    return Finding(rule, severity, describe(rule, params), params)
+
+
 def required_medical_setup(beds: int, pol: dict[str, Any]) -> str:
     """Seed 003: ≤100 beds an agreement; 101–500 an on-site clinic; >500 an independent one."""
     if beds <= 0:
@@ -58,34 +91,27 @@ def rule_medical_setup(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Fi
     need = required_medical_setup(f.beds, pol)
     if MEDICAL_RANK[MedicalSetup(f.medical_setup)] >= MEDICAL_RANK[need]:
         return []
-    msg = _("%(beds)d beds need %(need)s; the facility has %(has)s.") % {
-        "beds": f.beds, "need": MedicalSetup(need).label,
-        "has": MedicalSetup(f.medical_setup).label}
-    return [Finding("medical_setup", Severity.ERROR, msg,
-                    {"beds": f.beds, "required": need, "actual": f.medical_setup})]
+    return [_finding("medical_setup", Severity.ERROR,
+                     {"beds": f.beds, "required": need, "actual": f.medical_setup})]
 
 
 def rule_insurance(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
     exp = f.insurance_expires_on
     if exp is None:
-        return [Finding("insurance", Severity.ERROR, _("No liability insurance on file."), {})]
+        return [_finding("insurance", Severity.ERROR, {"missing": True})]
     if exp < today:
-        return [Finding("insurance", Severity.ERROR,
-                        _("Liability insurance expired on %(date)s.") % {"date": exp},
-                        {"expires_on": exp.isoformat()})]
+        return [_finding("insurance", Severity.ERROR, {"expires_on": exp.isoformat()})]
     days = (exp - today).days
     if days <= pol["insurance_warning_days"]:
-        return [Finding("insurance", Severity.WARNING,
-                        _("Liability insurance expires on %(date)s, in %(days)d days.")
-                        % {"date": exp, "days": days},
-                        {"expires_on": exp.isoformat(), "days": days})]
+        return [_finding("insurance", Severity.WARNING,
+                         {"expires_on": exp.isoformat(), "days": days})]
     return []
 
 
 def rule_licence(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
     if f.licence_number.strip():
         return []
-    return [Finding("licence", Severity.ERROR, _("No licence or filing number."), {})]
+    return [_finding("licence", Severity.ERROR, {})]
 
 
 def required_staff(f: Facts, pol: dict[str, Any]) -> int | None:
@@ -103,15 +129,11 @@ def required_staff(f: Facts, pol: dict[str, Any]) -> int | None:
 def rule_staffing(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
     need = required_staff(f, pol)
     if need is None:
-        return [Finding("staffing", Severity.WARNING,
-                        _("The share of people aged 60+ in the street is not entered, so the "
-                          "staffing rule cannot be checked."), {})]
+        return [_finding("staffing", Severity.WARNING, {"unknown_share": True})]
     if f.full_time_staff >= need:
         return []
-    msg = _("%(need)d full-time staff required, %(has)d on file.") % {
-        "need": need, "has": f.full_time_staff}
-    return [Finding("staffing", Severity.ERROR, msg,
-                    {"required": need, "actual": f.full_time_staff})]
+    return [_finding("staffing", Severity.ERROR,
+                     {"required": need, "actual": f.full_time_staff})]
 
 
 def rule_nursing_share(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
@@ -121,10 +143,8 @@ def rule_nursing_share(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Fi
     target = Decimal(pol["nursing_share_target_percent"])
     if share >= target:
         return []
-    msg = _("Nursing beds are %(share)s%% of beds, below the %(target)s%% target.") % {
-        "share": share.quantize(Decimal("0.1")), "target": target}
-    return [Finding("nursing_share", Severity.WARNING, msg,
-                    {"share": str(share.quantize(Decimal("0.1"))), "target": str(target)})]
+    return [_finding("nursing_share", Severity.WARNING,
+                     {"share": str(share.quantize(Decimal("0.1"))), "target": str(target)})]
 
 
 Rule = Callable[[Facts, dt.date, dict[str, Any]], list[Finding]]

@@ -44,7 +44,7 @@ def _row(f: Facility) -> list[Any]:
                        and value is not None else value)
     free = beds["general_beds"] + beds["nursing_beds"] - beds["occupied_general"] \
         - beds["occupied_nursing"]
-    out += [free, "；".join(x.message for x in f.findings.all())]
+    out += [free, "；".join(x.text for x in f.findings.all())]
     return out
 
 

@@ -228,7 +228,8 @@ LABELS = {c.field: c.label for c in COLUMNS}
 ROOM_FIELDS = ("general_beds", "nursing_beds", "occupied_general", "occupied_nursing")
 
 
-def _row_data(raw: dict[str, Any], look: Lookups, msgs: list[str]) -> dict[str, Any]:
+def _row_data(raw: dict[str, Any], look: Lookups, msgs: list[str], failed: set[str]
+              ) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, cell in raw.items():
         if _text(cell) == "" and not isinstance(cell, dt.date):
@@ -242,6 +243,7 @@ def _row_data(raw: dict[str, Any], look: Lookups, msgs: list[str]) -> dict[str, 
                 data[name] = _typed(name, cell)
         except ValueError as exc:
             msgs.append(f"{LABELS[name]}: {exc}")
+            failed.add(name)
     return data
 
 
@@ -268,10 +270,12 @@ def validate_rows(actor: Any, rows: list[tuple[int, dict[str, Any]]], *, today: 
     existing = set(Facility.objects.values_list("name", "area_id"))
     for row_no, raw in rows:
         msgs: list[str] = []
-        data = _row_data(raw, look, msgs)
+        failed: set[str] = set()
+        data = _row_data(raw, look, msgs, failed)
         rooms = _rooms(data, msgs)
         for fname, fmsgs in clean_facility(data, today=today).items():
-            msgs += [f"{LABELS.get(fname, fname)}: {m}" for m in fmsgs]
+            if fname not in failed:  # "required" after "unknown value" says nothing new
+                msgs += [f"{LABELS.get(fname, fname)}: {m}" for m in fmsgs]
         key = (data.get("name"), getattr(data.get("area"), "pk", None))
         if key in existing:
             msgs.append(_("This facility is already registered in this area."))

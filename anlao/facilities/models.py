@@ -208,3 +208,10 @@ class ComplianceFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule}: {self.message}"
+
+    @property
+    def text(self) -> str:
+        """The message in the current language (``message`` is as of the check)."""
+        from anlao.facilities.compliance import describe
+
+        return describe(self.rule, self.params)

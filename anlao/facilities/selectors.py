@@ -103,19 +103,46 @@ def findings_for(actor: Any, facility: Facility | None = None) -> QuerySet[Compl
 
 
 def findings_by_area(actor: Any) -> list[dict[str, Any]]:
-    """Per street: facilities, and how many have breaches / warnings."""
-    rows: dict[int, dict[str, Any]] = {}
-    for f in findings_for(actor).select_related("facility__area__parent"):
-        area = f.facility.area
-        street = area.parent if area.level == "community" and area.parent_id else area
-        row = rows.setdefault(street.pk, {"area": street, "error": 0, "warning": 0,
-                                          "facilities": set()})
-        row[f.severity] += 1
-        row["facilities"].add(f.facility_id)
-    out = sorted(rows.values(), key=lambda r: r["area"].path)
-    for r in out:
-        r["facilities"] = len(r["facilities"])
-    return out
+    """Per street in scope: facilities, beds, nursing share, and breaches / warnings.
+
+    Seed 003's 70% nursing target is district-wide, so it is shown per street here as well
+    as held against each residential home."""
+    from anlao.areas.selectors import streets_for
+
+    visible = facilities_visible(actor)
+    facilities = list(visible.select_related("area", "area__parent"))
+    # Provider staff have no jurisdiction: their facilities' streets instead.
+    streets = list(streets_for(actor)) or sorted(
+        {(f.area.parent if f.area.level == "community" else f.area) for f in facilities},
+        key=lambda a: a.path)
+    rows = [{"area": st, "facilities": 0, "with_findings": 0, "error": 0, "warning": 0,
+             "beds": 0, "nursing_beds": 0} for st in streets]
+
+    def row_for(path: str) -> dict[str, Any] | None:
+        return next((r for r in rows if path.startswith(r["area"].path)), None)
+
+    where = {}
+    for f in facilities:
+        where[f.pk] = row_for(f.area.path)
+        if where[f.pk]:
+            where[f.pk]["facilities"] += 1
+    for room in Room.objects.filter(facility__in=visible.values("id")).only(
+            "facility_id", "beds", "bed_category"):
+        r = where.get(room.facility_id)
+        if r:
+            r["beds"] += room.beds
+            r["nursing_beds"] += room.beds if room.bed_category == BedCategory.NURSING else 0
+    flagged: set[int] = set()
+    for fid, severity in findings_for(actor).values_list("facility_id", "severity"):
+        r = where.get(fid)
+        if r:
+            r[severity] += 1
+            if fid not in flagged:
+                flagged.add(fid)
+                r["with_findings"] += 1
+    for r in rows:
+        r["nursing_share"] = round(100 * r["nursing_beds"] / r["beds"], 1) if r["beds"] else None
+    return [r for r in rows if r["facilities"]]
 
 
 def occupancy_history(facility: Facility, since: dt.date | None = None

@@ -28,6 +28,7 @@ from anlao.core.roles import has_perm
 from anlao.facilities import selectors, services
 from anlao.facilities.compliance import rule_labels
 from anlao.facilities.models import BedCategory, Facility, FacilityType
+from anlao.facilities.policy import policy
 
 TYPE_COLOURS = {
     FacilityType.CARE_HOME: "#b4483a", FacilityType.STREET_CENTRE: "#3d7ea6",
@@ -222,4 +223,5 @@ def facility_compliance(request: HttpRequest) -> HttpResponse:
         "nav": "facilities", "by_area": selectors.findings_by_area(request.user),
         "findings": [(labels.get(f.rule, f.rule), f) for f in findings[:500]],
         "rules": labels.items(), "rule": rule,
+        "nursing_target": policy()["nursing_share_target_percent"],
     })

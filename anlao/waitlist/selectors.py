@@ -109,3 +109,10 @@ def withdrawals_since(elder_id: int, since: dt.datetime) -> list[dt.datetime]:
     return list(WaitlistEvent.objects.filter(
         application__elder_id=elder_id, kind="withdrawn", at__gte=since,
     ).order_by("at").values_list("at", flat=True))
+
+
+def masked_names(facility_id: int) -> dict[int, str]:
+    """Masked name of every applicant to the facility (closed applications too), by id."""
+    rows = WaitlistApplication.objects.filter(facility_id=facility_id).values_list(
+        "id", "elder__name")
+    return {pk: mask_name(name) for pk, name in rows}

@@ -31,6 +31,7 @@ from anlao.waitlist.selectors import (
     facilities_managed,
     facility_events,
     facility_managed_get,
+    masked_names,
     public_care_homes,
     queue_rows,
 )
@@ -88,7 +89,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     app = _found(lambda: application_get(request.user, pk))
     policy = load_policy()
     rows = queue_rows(app.facility_id, policy)
-    names = {r.entry.application_id: r.masked_name for r in rows}
+    names = masked_names(app.facility_id)
     events = application_events(app).select_related("actor")
     class_event = events.filter(kind="class_set").last()
     return render(request, "waitlist/application.html", {

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from anlao.core.errors import NotFound
-from anlao.core.masking import mask_name
 from anlao.facilities.models import BedCategory
 from anlao.waitlist import present
 from anlao.waitlist.models import WaitlistApplication
@@ -16,6 +15,7 @@ from anlao.waitlist.policy import load_policy
 from anlao.waitlist.queue import explain, position_history
 from anlao.waitlist.selectors import (
     facility_events,
+    masked_names,
     public_care_home_get,
     public_care_homes,
     queue_rows,
@@ -61,9 +61,7 @@ def public_why(request: HttpRequest, facility_id: int, application_id: int) -> H
     events = facility_events(home.pk)
     rows = queue_rows(home.pk, policy)
     mine = next((r for r in rows if r.entry.application_id == app.pk), None)
-    names = dict(WaitlistApplication.objects.filter(facility=home).values_list(
-        "id", "elder__name"))
-    names = {k: mask_name(v) for k, v in names.items()}
+    names = masked_names(home.pk)
     class_event = app.events.filter(kind="class_set").order_by("-id").first()
     return render(request, "waitlist/public_why.html", {
         "home": home, "app": app, "row": mine, "masked_name": names[app.pk],

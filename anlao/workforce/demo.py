@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from typing import Any
 
 from django.db import transaction
@@ -47,6 +48,7 @@ STAFFED = (FacilityType.CARE_HOME, FacilityType.EMBEDDED_MINI, FacilityType.STRE
 
 
 def seed(seed: int, stdout: Any) -> None:
+    t0 = time.perf_counter()
     rng = random.Random(seed * 104729 + 11)
     today = timezone.localdate()
     facilities = list(Facility.objects.filter(type__in=STAFFED).annotate(
@@ -58,7 +60,7 @@ def seed(seed: int, stdout: Any) -> None:
         _clear()
         n = _write(rng, facilities, today)
     claims = _claims(today)
-    stdout.write(f"  workforce: {n} caregivers, {claims}")
+    stdout.write(f"  workforce: {n} caregivers, {claims} in {time.perf_counter() - t0:.1f} s")
 
 
 def _clear() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area
 from anlao.core.errors import NotFound
@@ -20,7 +21,8 @@ CERTIFIED_TARGET_PERCENT = 95
 
 
 def caregivers_visible(actor: Any) -> QuerySet[Caregiver]:
-    """Area staff: caregivers recorded in their jurisdiction. Provider staff: their employees."""
+    """Area staff: caregivers recorded or employed in their jurisdiction. Provider staff:
+    those their organisation employs or employed."""
     if not has_perm(actor, "workforce.view"):
         return Caregiver.objects.none()
     qs = Caregiver.objects.all()
@@ -29,14 +31,18 @@ def caregivers_visible(actor: Any) -> QuerySet[Caregiver]:
             return qs.none()
         return qs.filter(pk__in=Employment.objects.filter(
             employer_id=actor.organisation_id).values("caregiver_id"))
-    return scope_by_area(qs, actor, "area")
+    # Recorded in the jurisdiction, or ever employed at a facility in it.
+    recorded = scope_by_area(Caregiver.objects.all(), actor, "area").values("pk")
+    employed = scope_by_area(Employment.objects.filter(facility__isnull=False), actor,
+                             "facility__area").values("caregiver_id")
+    return qs.filter(Q(pk__in=recorded) | Q(pk__in=employed))
 
 
 def caregiver_get(actor: Any, caregiver_id: int) -> Caregiver:
     try:
         return caregivers_visible(actor).select_related("area").get(pk=caregiver_id)
     except (Caregiver.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("caregiver") from exc
+        raise NotFound(_("No such caregiver.")) from exc
 
 
 def caregivers_for(actor: Any, q: str = "", certified: str = "") -> QuerySet[Caregiver]:
@@ -63,7 +69,7 @@ def batch_get(actor: Any, batch_id: int) -> ClaimBatch:
     try:
         return batches_visible(actor).get(pk=batch_id)
     except (ClaimBatch.DoesNotExist, ValueError, TypeError) as exc:
-        raise NotFound("claim batch") from exc
+        raise NotFound(_("No such claim.")) from exc
 
 
 def _current_jobs(actor: Any, on: dt.date) -> QuerySet[Employment]:

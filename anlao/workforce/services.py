@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from anlao.accounts.models import Organisation
 from anlao.areas.models import Area
-from anlao.core.audit import audit, snapshot
+from anlao.core.audit import audit, log_access, snapshot
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.roles import is_provider_staff, require
 from anlao.core.scoping import area_in_scope
@@ -25,8 +25,10 @@ from anlao.workforce.models import (
     CertificateKind,
     ClaimBatch,
     ClaimLine,
+    ContestResult,
     Employment,
     SkillLevel,
+    TrainingRecord,
     WorkRole,
 )
 from anlao.workforce.subsidy import Cert, Job, compute_line, load_policy, quarter_bounds
@@ -128,6 +130,9 @@ def employment_add(*, actor: Any, caregiver_id: Any, employer_id: Any = None,
         errors["employer"] = [_("Choose an employer.")]
     elif is_provider_staff(actor) and employer and employer.pk != actor.organisation_id:
         errors["employer"] = [_("You can only record jobs with your own organisation.")]
+    elif employer and not facility and not is_provider_staff(actor) \
+            and not area_in_scope(actor, employer.area):
+        errors["employer"] = [_("Choose an employer in your jurisdiction.")]
     if errors:
         raise ValidationFailed(errors)
     clash = _overlapping(c, start, end)
@@ -184,6 +189,66 @@ def certificate_add(*, actor: Any, caregiver_id: Any, kind: str, number: str, is
     audit(actor=actor, action="caregiver.certificate_add", obj=c,
           after=snapshot(cert, ["kind", "level", "number", "issued_on"]))
     return cert
+
+
+@transaction.atomic
+def training_add(*, actor: Any, caregiver_id: Any, title: str, start: dt.date | None,
+                 hours: int = 0, provider: str = "", passed: bool = True) -> TrainingRecord:
+    c = _writable(actor, caregiver_id)
+    errors: dict[str, list[str]] = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Course is required.")]
+    if start is None:
+        errors["start"] = [_("Start date is required.")]
+    elif start > _today():
+        errors["start"] = [_("The start date is in the future.")]
+    if not 0 <= hours <= 2000:
+        errors["hours"] = [_("Hours must be between 0 and 2000.")]
+    if errors:
+        raise ValidationFailed(errors)
+    t = TrainingRecord.objects.create(caregiver=c, title=title.strip(), start=start, hours=hours,
+                                      provider=(provider or "").strip(), passed=passed)
+    audit(actor=actor, action="caregiver.training_add", obj=c,
+          after=snapshot(t, ["title", "start", "hours", "passed"]))
+    return t
+
+
+@transaction.atomic
+def contest_add(*, actor: Any, caregiver_id: Any, contest: str, held_on: dt.date | None,
+                result: str) -> ContestResult:
+    c = _writable(actor, caregiver_id)
+    errors: dict[str, list[str]] = {}
+    if not (contest or "").strip():
+        errors["contest"] = [_("Contest is required.")]
+    if not (result or "").strip():
+        errors["result"] = [_("Result is required.")]
+    if held_on is None:
+        errors["held_on"] = [_("Date is required.")]
+    elif held_on > _today():
+        errors["held_on"] = [_("The contest date is in the future.")]
+    if errors:
+        raise ValidationFailed(errors)
+    r = ContestResult.objects.create(caregiver=c, contest=contest.strip(), held_on=held_on,
+                                     result=result.strip())
+    audit(actor=actor, action="caregiver.contest_add", obj=c,
+          after=snapshot(r, ["contest", "held_on", "result"]))
+    return r
+
+
+@transaction.atomic
+def caregiver_reveal(*, actor: Any, caregiver_id: Any, field: str, reason: str,
+                     ip: str | None = None) -> str:
+    """The full ID number or phone, for someone who may see the caregiver; logged."""
+    if field not in ("id_number", "phone"):
+        raise ValidationFailed({"field": [_("Only the ID number or phone can be revealed.")]})
+    if not (reason or "").strip():
+        raise ValidationFailed({"reason": [_("Say why you need the full value.")]})
+    try:
+        c = selectors.caregiver_get(actor, caregiver_id)
+    except NotFound as exc:
+        raise NotFound(_("No such caregiver.")) from exc
+    log_access(actor=actor, obj=c, field=field, reason=reason.strip(), ip=ip)
+    return getattr(c, field)
 
 
 # --- quarterly claims ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +27,8 @@ from anlao.workforce.models import (
     WorkRole,
 )
 from anlao.workforce.present import level_label
+
+PER_PAGE = 50
 
 
 def _page(request: HttpRequest, template: str, ctx: dict[str, Any]) -> HttpResponse:
@@ -52,6 +55,13 @@ def _date(value: str | None) -> dt.date | None:
         return None
 
 
+def _int(value: str | None) -> int:
+    try:
+        return int((value or "0").strip())
+    except ValueError:
+        return -1
+
+
 def _highest_level(c: Any) -> str:
     levels = [x.level for x in c.certificates.all() if x.kind == CertificateKind.SKILL]
     return max(levels, key=LEVEL_RANK.__getitem__, default="")
@@ -62,15 +72,16 @@ def caregiver_list(request: HttpRequest) -> HttpResponse:
     q, certified = request.GET.get("q", "").strip(), request.GET.get("certified", "")
     qs = selectors.caregivers_for(request.user, q=q, certified=certified) \
         .prefetch_related("certificates", "employments__employer")
-    total = qs.count()
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     rows = []
-    for c in qs[:200]:
+    for c in page:
         current = next((e for e in c.employments.all() if e.end is None), None)
         rows.append({"c": c, "id": mask_id_number(c.id_number), "phone": mask_phone(c.phone),
                      "level": level_label(_highest_level(c)) if _highest_level(c) else "",
                      "employer": current.employer.name if current else ""})
     return _page(request, "workforce/caregiver_list.html", {
-        "rows": rows, "total": total, "q": q, "certified": certified,
+        "rows": rows, "total": page.paginator.count, "page": page, "q": q,
+        "certified": certified,
         "areas": areas_for(request.user) if has_perm(request.user, "workforce.write") else []})
 
 
@@ -92,7 +103,8 @@ def caregiver_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def caregiver_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def caregiver_detail(request: HttpRequest, pk: int,
+                     revealed: dict[str, str] | None = None) -> HttpResponse:
     from anlao.facilities.selectors import facilities_visible
 
     try:
@@ -100,8 +112,10 @@ def caregiver_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(_("No such caregiver.")) from exc
     certs = list(c.certificates.all())
+    revealed = revealed or {}
     return _page(request, "workforce/caregiver_detail.html", {
-        "c": c, "id": mask_id_number(c.id_number), "phone": mask_phone(c.phone),
+        "c": c, "id": revealed.get("id_number") or mask_id_number(c.id_number),
+        "phone": revealed.get("phone") or mask_phone(c.phone), "revealed": revealed,
         "jobs": c.employments.select_related("employer", "facility"),
         "skill": [x for x in certs if x.kind == CertificateKind.SKILL],
         "other": [x for x in certs if x.kind != CertificateKind.SKILL],
@@ -112,24 +126,47 @@ def caregiver_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate()})
 
 
+def _employment(request: HttpRequest, pk: int, p: Any) -> None:
+    services.employment_add(actor=request.user, caregiver_id=pk,
+                            facility_id=p.get("facility") or None,
+                            employer_id=p.get("employer") or None, role=p.get("role", ""),
+                            start=_date(p.get("start")), end=_date(p.get("end")))
+
+
+def _certificate(request: HttpRequest, pk: int, p: Any) -> None:
+    services.certificate_add(actor=request.user, caregiver_id=pk, kind=p.get("kind", ""),
+                             level=p.get("level", ""), number=p.get("number", ""),
+                             issuer=p.get("issuer", ""), issued_on=_date(p.get("issued_on")))
+
+
+def _training(request: HttpRequest, pk: int, p: Any) -> None:
+    services.training_add(actor=request.user, caregiver_id=pk, title=p.get("title", ""),
+                          start=_date(p.get("start")), provider=p.get("provider", ""),
+                          hours=_int(p.get("hours")), passed=p.get("passed") == "on")
+
+
+def _contest(request: HttpRequest, pk: int, p: Any) -> None:
+    services.contest_add(actor=request.user, caregiver_id=pk, contest=p.get("contest", ""),
+                         held_on=_date(p.get("held_on")), result=p.get("result", ""))
+
+
+ACTIONS = {"employment": _employment, "certificate": _certificate, "training": _training,
+           "contest": _contest}
+
+
 @login_required
 @require_POST
 def caregiver_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     p = request.POST
+    if action not in ACTIONS and action != "reveal":
+        raise Http404
     try:
-        if action == "employment":
-            services.employment_add(actor=request.user, caregiver_id=pk,
-                                    facility_id=p.get("facility") or None,
-                                    employer_id=p.get("employer") or None,
-                                    role=p.get("role", ""), start=_date(p.get("start")),
-                                    end=_date(p.get("end")))
-        elif action == "certificate":
-            services.certificate_add(actor=request.user, caregiver_id=pk, kind=p.get("kind", ""),
-                                     level=p.get("level", ""), number=p.get("number", ""),
-                                     issuer=p.get("issuer", ""),
-                                     issued_on=_date(p.get("issued_on")))
-        else:
-            raise Http404
+        if action == "reveal":
+            value = services.caregiver_reveal(actor=request.user, caregiver_id=pk,
+                                              field=p.get("field", ""), reason=p.get("reason", ""),
+                                              ip=request.META.get("REMOTE_ADDR"))
+            return caregiver_detail(request, pk, revealed={p["field"]: value})
+        ACTIONS[action](request, pk, p)
     except NotFound as exc:
         raise Http404 from exc
     except PermissionDenied as exc:

@@ -7,7 +7,7 @@
   var d = JSON.parse(src.textContent);
   var chart = window.echarts.init(el);
   chart.setOption({
-    grid: { left: 40, right: 16, top: 24, bottom: 90 },
+    grid: { left: 44, right: 40, top: 24, bottom: 90 },
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
     xAxis: { type: "category", data: d.names, axisLabel: { rotate: 35, interval: 0, fontSize: 10 } },
     yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },

@@ -57,8 +57,7 @@ def test_compute_review_approve_export_and_import_the_return_file(
     expect(page.locator("#pay-total")).to_have_text("¥300.00")
     with page.expect_download() as info:
         page.click("#dl-csv")
-    rows = list(csv.reader(io.StringIO(
-        open(info.value.path(), encoding="utf-8-sig").read())))
+    rows = list(csv.reader(io.StringIO(info.value.path().read_text(encoding="utf-8-sig"))))
     assert rows[-1][:5] == ["TOTAL", "1", "", "", "200.00"]  # 李明 has no account: held
     back = tmp_path / "return.csv"
     back.write_text(f"line,account_number,amount,result,reason\n{rows[1][0]},{ZHANG_CARD},"

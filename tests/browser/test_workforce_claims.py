@@ -65,3 +65,11 @@ def test_claiming_an_approved_quarter_again_shows_why_and_changes_nothing(staffe
     page.click("#new-claim button[type=submit]")
     expect(page.locator(".alert")).to_contain_text("already approved")
     assert ClaimBatch.objects.count() == 1
+
+
+def test_the_kpi_page_draws_the_chart_and_flags_streets_below_target(staffed, logged_in, page,
+                                                                     live_server):
+    logged_in(staffed.district_officer)
+    page.goto(live_server.url + "/workforce/kpi/")
+    expect(page.locator("#kpi-chart canvas")).to_have_count(1)
+    expect(page.locator(".kpi-table").nth(1)).to_contain_text("50.0%")  # 1 of 2 certified
