@@ -254,12 +254,14 @@ def test_a_duplicate_active_id_number_is_shown_on_the_id_field(as_user, world, p
     assert Elder.objects.count() == 2
 
 
-def test_edit_prefills_and_saves_through_the_service(as_user, world, pair):
+def test_edit_prefills_what_is_not_personal_and_saves_through_the_service(as_user, world,
+                                                                          pair):
     elder = pair[0]
     c = as_user(world.worker_a1)
     page = c.get(reverse("people:edit", args=[elder.pk]))
     assert page.context["form"].initial["residence_area"] == world.community_a1.code
-    assert f'value="{elder.birth_date:%Y-%m-%d}"' in page.content.decode()  # <input type=date>
+    assert page.context["form"].initial["name"] == elder.name
+    assert f'value="{elder.birth_date:%Y-%m-%d}"' not in page.content.decode()
     data = _form(world, name="张桂兰", id_number=elder.id_number, phone="13511112222")
     response = c.post(reverse("people:edit", args=[elder.pk]), data)
     assert response.status_code == 302
@@ -330,3 +332,27 @@ def test_the_history_shows_status_notes_and_changes_made_outside_the_registry(as
     assert ("status", "active", "moved out") in moved.changes
     level = [h for h in history if any(c[0] == "ability level" for c in h.changes)]
     assert len(level) == 1 and ("ability level", "—", "3") in level[0].changes
+
+
+def test_the_edit_form_does_not_prefill_personal_data(world, client):
+    """Prefilled ID number, phone or address would be a reveal without the access log."""
+    elder = make_elder(world.community_a1, phone="13912345678")
+    client.force_login(world.worker_a1)
+    body = client.get(reverse("people:edit", args=[elder.pk])).content.decode()
+    assert elder.id_number not in body and "13912345678" not in body
+    assert elder.address not in body
+    assert elder.birth_date.strftime("%Y-%m-%d") not in body
+
+
+def test_editing_with_personal_fields_left_blank_keeps_them(world, client):
+    elder = make_elder(world.community_a1, phone="13912345678")
+    client.force_login(world.worker_a1)
+    response = client.post(reverse("people:edit", args=[elder.pk]), {
+        "name": "王秀兰", "residence_area": world.community_a1.code,
+        "living_situation": "lives_alone", "id_number": "", "phone": "", "address": "",
+    })
+    assert response.status_code == 302
+    elder.refresh_from_db()
+    assert (elder.name, elder.phone, elder.living_situation) == ("王秀兰", "13912345678",
+                                                                 "lives_alone")
+    assert elder.address.startswith(world.community_a1.name)

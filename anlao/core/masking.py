@@ -28,3 +28,11 @@ def mask_name(value: str | None) -> str:
     if len(value) <= 2:
         return value[0] + "*"
     return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+def mask_address(value: str | None) -> str:
+    """Keep the first half (community, building) and hide the rest (unit, room)."""
+    if not value:
+        return ""
+    keep = (len(value) + 1) // 2
+    return value[:keep] + "*" * (len(value) - keep)

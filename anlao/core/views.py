@@ -22,10 +22,9 @@ from django.utils.translation import gettext_lazy
 from anlao.core import selectors
 from anlao.core.errors import PermissionDenied
 from anlao.core.forms import LogFilterForm
-from anlao.core.masking import mask_id_number, mask_phone
+from anlao.core.masking import mask_address, mask_id_number, mask_phone
 from anlao.core.models import AccessLog, AuditLog
 from anlao.core.roles import has_perm
-from anlao.people.history import mask_address
 from anlao.people.models import CATEGORY_LABELS
 
 EXTRA_CATEGORY_LABELS = {"alone": gettext_lazy("living alone / empty nest / no family")}

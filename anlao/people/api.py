@@ -12,6 +12,7 @@ from pydantic import Field
 
 from anlao.core.api_support import ERROR_RESPONSES, Page, PageParams, client_ip, paginate
 from anlao.core.errors import ServiceError
+from anlao.core.masking import mask_address
 from anlao.people import services
 from anlao.people.models import Elder, ElderStatus, LivingSituation
 from anlao.people.selectors import ElderFilters, elder_get, elders_for
@@ -144,10 +145,6 @@ def _area(area: Any) -> dict[str, str] | None:
     return {"code": area.code, "name": area.name} if area is not None else None
 
 
-def _mask_address(value: str) -> str:
-    return value[:6] + "…" if len(value) > 6 else value
-
-
 def _item(elder: Elder, today: dt.date | None = None) -> dict[str, Any]:
     community = elder.residence_area
     return {
@@ -168,7 +165,7 @@ def _detail(elder: Elder) -> dict[str, Any]:
     ]
     return {
         **_item(elder), "status_date": elder.status_date, "hukou_area": _area(elder.hukou_area),
-        "address_masked": _mask_address(elder.address),
+        "address_masked": mask_address(elder.address),
         "has_coordinates": elder.lat is not None and elder.lng is not None,
         "disability_grade": elder.disability_grade, "note": elder.note, "contacts": contacts,
     }

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anlao.areas.models import Area, AreaLevel
 from anlao.areas.selectors import communities_for, streets_for
+from anlao.core.masking import mask_address
 from anlao.people.models import (
     CATEGORY_FIELDS,
     CATEGORY_LABELS,
@@ -125,8 +126,20 @@ class ElderForm(forms.Form):
     def category_boundfields(self) -> list[forms.BoundField]:
         return [self[name] for name in CATEGORY_FIELDS]
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    # On edit these start empty (blank = keep): prefilling them would show the full values
+    # without the logged reveal.
+    KEEP_IF_BLANK = ("id_number", "phone", "address")
+
+    def __init__(self, *args: Any, actor: Any, elder: Elder | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.elder = elder
+        if elder is not None:
+            masked = {"id_number": elder.masked_id_number, "phone": elder.masked_phone,
+                      "address": mask_address(elder.address)}
+            for name in self.KEEP_IF_BLANK:
+                self.fields[name].required = False
+                self.fields[name].widget.attrs["placeholder"] = masked[name] or "—"
+                self.fields[name].help_text = _("Leave blank to keep the current value.")
         communities = list(communities_for(actor).select_related("parent"))
         self.fields["residence_area"].choices = [("", "—"), *_grouped_communities(communities)]
         if len(communities) == 1:  # a community worker registers in their one community
@@ -148,8 +161,9 @@ class ElderForm(forms.Form):
 
     @classmethod
     def initial_for(cls, elder: Elder) -> dict[str, Any]:
-        initial = {name: getattr(elder, name) for name in cls.base_fields
-                   if name not in ("residence_area", "hukou_area", "disability_grade")}
+        hidden = ("residence_area", "hukou_area", "disability_grade", "birth_date",
+                  *cls.KEEP_IF_BLANK)
+        initial = {name: getattr(elder, name) for name in cls.base_fields if name not in hidden}
         initial["residence_area"] = elder.residence_area.code
         initial["hukou_area"] = elder.hukou_area.code if elder.hukou_area_id else ""
         initial["disability_grade"] = str(elder.disability_grade or "")
@@ -161,6 +175,10 @@ class ElderForm(forms.Form):
         """What the service expects: plain values, areas by code."""
         data = dict(self.cleaned_data)
         data["birth_date"] = data.get("birth_date") or None
+        if self.elder is not None:
+            for name in self.KEEP_IF_BLANK:
+                if not data.get(name):
+                    data.pop(name, None)
         return data
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anlao.areas.models import Area
-from anlao.core.masking import mask_id_number, mask_phone
+from anlao.core.masking import mask_address, mask_id_number, mask_phone
 from anlao.core.models import AuditLog
 from anlao.people.forms import ContactForm, ElderForm
 from anlao.people.models import Contact, ContactRelation, Elder, ElderStatus, LivingSituation, Sex
@@ -51,14 +51,6 @@ class HistoryEntry:
     action: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
     note: str = ""
-
-
-def mask_address(value: str) -> str:
-    """Keep the first half (community, building) and hide the rest (unit, room)."""
-    if not value:
-        return ""
-    keep = (len(value) + 1) // 2
-    return value[:keep] + "*" * (len(value) - keep)
 
 
 def elder_history(*, actor: Any, elder_id: int) -> list[HistoryEntry]:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.masking import mask_address
 from anlao.core.roles import has_perm
 from anlao.people import services
 from anlao.people.forms import (
@@ -34,7 +35,7 @@ from anlao.people.forms import (
     StatusForm,
     mark_invalid,
 )
-from anlao.people.history import elder_history, mask_address
+from anlao.people.history import elder_history
 from anlao.people.models import CATEGORY_LABELS, Elder, ElderStatus
 from anlao.people.selectors import elder_get, elders_for
 
@@ -156,7 +157,7 @@ def elder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     elder = _elder_or_404(request, pk)  # 404 before 403: existence does not leak
     _require_write(request)
     form = ElderForm(request.POST or None, actor=request.user,
-                     initial=ElderForm.initial_for(elder))
+                     initial=ElderForm.initial_for(elder), elder=elder)
     if request.method == "POST" and form.is_valid():
         try:
             services.elder_update(actor=request.user, elder_id=elder.pk,
