@@ -9,7 +9,8 @@ PO=locale/zh_Hans/LC_MESSAGES/django.po
 mkdir -p locale/zh_Hans/LC_MESSAGES
 $BIN/anlao makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'bench/*' -v0
 if ls locale/pending/*.po >/dev/null 2>&1; then
-  # translations already in the catalogue win; the pending snippets fill the gaps
+  # translations already in the catalogue win; the pending snippets fill the gaps and replace
+  # makemessages' "fuzzy" guesses, which are often wrong ("Compliance" → 取消)
   $BIN/python scripts/po_fill.py "$PO" locale/pending/*.po
 fi
 $BIN/anlao compilemessages -l zh_Hans -v0

@@ -49,10 +49,13 @@ def main(catalogue: str, snippets: list[str]) -> None:
         text = fh.read()
     for e in parse(text):
         f = e["fields"]
-        translated = f.get("msgstr") or f.get("msgstr[0]")
+        fuzzy = any(ln.startswith("#,") and "fuzzy" in ln for ln in e["lines"])
+        translated = (f.get("msgstr") or f.get("msgstr[0]")) and not (fuzzy and f["msgid"])
         value = known.get((f.get("msgctxt"), f["msgid"]))
         if f["msgid"] and not translated and value:
-            keep = [ln for ln in e["lines"] if ln.startswith("#") and ln.strip() != "#, fuzzy"]
+            # drop the fuzzy flag and the "#|" previous-msgid lines of the guess
+            keep = [ln for ln in e["lines"] if ln.startswith("#") and not ln.startswith("#|")
+                    and ln.strip() != "#, fuzzy"]
             keep = [ln.replace("fuzzy, ", "").replace(", fuzzy", "") for ln in keep]
             if "msgctxt" in f:
                 keep.append(f"msgctxt {quote(f['msgctxt'])}")
