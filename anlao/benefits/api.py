@@ -160,3 +160,6 @@ def face_result(request: HttpRequest, body: FaceResultIn) -> Status:
     return Status(201, {"id": row.pk, "elder_id": row.elder_id, "verified_on": row.verified_on,
                         "method": row.method, "score": row.score,
                         "reference": row.reference})
+
+
+from anlao.benefits import checks_api  # noqa: E402, F401  (registers GET /runs/{id}/findings)

@@ -1,7 +1,10 @@
-"""Load the elders of an area as one Polars frame — one SQL query, never one per elder.
+"""Load the elders of an area as one Polars frame — a fixed few queries, never one per elder.
 
-On PostgreSQL the query is streamed out with ``COPY (…) TO STDOUT`` as CSV and parsed by
-Polars (no Python tuple per row); on SQLite the rows come from one cursor.
+The elder rows come from one query on the elder table alone; on PostgreSQL it is streamed
+out with ``COPY (…) TO STDOUT`` as CSV and parsed by Polars (no Python tuple per row), on
+SQLite the rows come from one cursor. Area paths/codes and the latest life verification are
+fetched separately and attached in Polars: joining them in SQL (three area joins and a
+correlated subquery per elder) cost most of the load time at 3M elders (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Any
 
 import polars as pl
 from django.db import connection
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Max, QuerySet
 
 from anlao.areas.models import Area
 from anlao.benefits.models import LifeVerification
@@ -42,6 +45,17 @@ SCHEMA: dict[str, Any] = {
     **{name: pl.Boolean for name in CATEGORY_FIELDS},
     "disability_grade": pl.Int32, "ability_level": pl.Int32, "last_verified": pl.Date,
 }
+# What the elder query itself selects: area ids instead of joined area columns.
+AREA_DERIVED = ("hukou_path", "residence_path", "community_code", "street_code")
+ELDER_COLUMNS: dict[str, str] = {
+    **{k: v for k, v in COLUMNS.items() if k not in AREA_DERIVED and k != "last_verified"},
+    "hukou_area_id": "hukou_area_id", "residence_area_id": "residence_area_id",
+}
+ELDER_SCHEMA: dict[str, Any] = {
+    **{k: SCHEMA[k] for k in ELDER_COLUMNS if k in SCHEMA},
+    "hukou_area_id": pl.Int64, "residence_area_id": pl.Int64,
+}
+ID_CHUNK = 5_000  # area ids per IN (…) query: under SQLite's bound-parameter limit
 
 
 def elders_in_area(actor: Any, area: Area) -> QuerySet[Elder]:
@@ -51,11 +65,41 @@ def elders_in_area(actor: Any, area: Area) -> QuerySet[Elder]:
 
 
 def load_frame(qs: QuerySet[Elder]) -> pl.DataFrame:
-    """The registry columns the engine needs, for every elder of ``qs``, in one query."""
-    # The latest life verification as a correlated subquery: still one query for the frame.
-    latest = LifeVerification.objects.filter(elder=OuterRef("pk")).order_by("-verified_on")
-    qs = qs.annotate(last_verified=Subquery(latest.values("verified_on")[:1]))
-    return normalise(read_query(qs.order_by().values_list(*COLUMNS.values()), SCHEMA))
+    """The registry columns the engine needs, for every elder of ``qs``, in three queries."""
+    qs = qs.order_by()
+    elders = read_query(qs.values_list(*ELDER_COLUMNS.values()), ELDER_SCHEMA)
+    areas = _areas(elders)
+    hukou = areas.rename(lambda c: f"h_{c}")
+    residence = areas.rename(lambda c: f"r_{c}")
+    frame = (elders
+             .join(hukou, left_on="hukou_area_id", right_on="h_id", how="left",
+                   maintain_order="left")
+             .join(residence, left_on="residence_area_id", right_on="r_id", how="left",
+                   maintain_order="left")
+             .join(_last_verified(qs), on="id", how="left", maintain_order="left")
+             .rename({"h_path": "hukou_path", "r_path": "residence_path",
+                      "r_code": "community_code", "r_parent_code": "street_code"}))
+    return normalise(frame.select(list(COLUMNS)))
+
+
+def _areas(elders: pl.DataFrame) -> pl.DataFrame:
+    """id, path, code and parent's code of every area the elders live in or are registered in."""
+    ids = (pl.concat([elders["hukou_area_id"], elders["residence_area_id"]])
+           .drop_nulls().unique().sort().to_list())
+    rows: list[tuple] = []
+    for i in range(0, len(ids), ID_CHUNK):
+        rows += Area.objects.filter(id__in=ids[i:i + ID_CHUNK]).values_list(
+            "id", "path", "code", "parent__code")
+    return pl.DataFrame(rows, schema={"id": pl.Int64, "path": pl.String, "code": pl.String,
+                                      "parent_code": pl.String}, orient="row")
+
+
+def _last_verified(qs: QuerySet[Elder]) -> pl.DataFrame:
+    """Each elder's latest life verification day (max = the newest ``verified_on``)."""
+    latest = (LifeVerification.objects.filter(elder__in=qs.values("pk")).order_by()
+              .values("elder_id").annotate(day=Max("verified_on")).values_list("elder_id", "day"))
+    frame = read_query(latest, {"id": pl.Int64, "last_verified": pl.Date})
+    return frame.with_columns(pl.col("last_verified").cast(pl.String))
 
 
 def read_query(qs: QuerySet, schema: dict[str, Any]) -> pl.DataFrame:

@@ -324,3 +324,42 @@ class Overpayment(models.Model):
     @property
     def recovered_display(self) -> str:
         return format_fen(self.recovered_fen)
+
+
+# ---- Checks against fraud and error (issue 7) ---------------------------------------------
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    CONFIRMED = "confirmed", _("confirmed")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+class CheckFinding(models.Model):
+    """One elder flagged by one named check (anlao.benefits.checks) in one run.
+
+    Replaced whole each time the run is computed; a reviewer's decision on the same rule and
+    elder is carried over so nobody has to dismiss the same finding every month.
+    """
+
+    run = models.ForeignKey(BenefitRun, on_delete=models.CASCADE, related_name="findings")
+    rule = models.CharField(_("rule"), max_length=32)
+    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False)
+    detail = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=FindingStatus.choices,
+                              default=FindingStatus.OPEN)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["rule", "elder_id"]
+        verbose_name = _("check finding")
+        constraints = [models.UniqueConstraint(fields=["run", "rule", "elder"],
+                                               name="one_finding_per_run_rule_elder")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.rule}/{self.elder_id}: {self.status}"

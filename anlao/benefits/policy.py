@@ -31,7 +31,7 @@ RANGE_DIMS = ("age", "ability_level", "disability_grade")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 
 TOP_KEYS = {"program", "name", "summary", "jurisdiction", "sources", "notes", "params",
-            "versions", "life_verification"}
+            "versions", "life_verification", "budget"}
 LIFE_KEYS = {"months", "grace_months", "notes"}
 VERSION_KEYS = {"effective_from", "effective_to", "payment", "tier_change", "stop",
                 "eligibility", "tiers", "exclusive_with", "notes"}
@@ -100,6 +100,8 @@ class Program:
     file: str
     digest: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
+    # year → {"annual_fen": int, "monthly_fen": int | None}; see parse_budget below
+    budget: dict[int, dict[str, int | None]] = field(default_factory=dict)
 
     def version_on(self, day: dt.date) -> Version | None:
         found = None
@@ -311,6 +313,30 @@ def _life(r: _Reader, raw: Any) -> LifeSchedule | None:
     return LifeSchedule(tuple(sorted(months)), grace)
 
 
+def parse_budget(r: _Reader, raw: Any) -> dict[int, dict[str, int | None]]:
+    """Optional ``budget: {2026: {annual_fen: N}}`` (or ``monthly_fen``), per year."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise r.fail(("budget",), "expected a mapping year → {annual_fen: …} or {monthly_fen: …}")
+    out: dict[int, dict[str, int | None]] = {}
+    for year, spec in raw.items():
+        path = ("budget", year)
+        if not (str(year).isdigit() and 2000 <= int(year) <= 2100):
+            raise r.fail(path, f"{year!r} is not a year like 2026")
+        spec = r.mapping(spec, path, {"annual_fen", "monthly_fen", "notes"}, set())
+        amounts = [k for k in ("annual_fen", "monthly_fen") if k in spec]
+        if len(amounts) != 1:
+            raise r.fail(path, "give exactly one of annual_fen or monthly_fen")
+        value = spec[amounts[0]]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise r.fail((*path, amounts[0]), "a budget must be whole fen ≥ 0 (100 fen = 1 yuan)")
+        monthly = value if amounts[0] == "monthly_fen" else None
+        out[int(year)] = {"annual_fen": value * 12 if monthly is not None else value,
+                          "monthly_fen": monthly}
+    return out
+
+
 def program_from_text(text: str, file: str, overrides: dict[str, Any] | None = None) -> Program:
     data, lines = load_with_lines(text, file)
     r = _Reader(file, lines)
@@ -330,12 +356,13 @@ def program_from_text(text: str, file: str, overrides: dict[str, Any] | None = N
     life = _life(r, data.get("life_verification"))
     for v in versions:
         v.life = life
+    budget = parse_budget(r, data.get("budget"))
     digest = hashlib.sha256(text.encode() + json.dumps(
         {k: v["value"] for k, v in params.items()}, sort_keys=True).encode()).hexdigest()
     return Program(code, r.text(data["name"], ("name",)),
                    r.text(data.get("summary", ""), ("summary",)), str(data["jurisdiction"]),
                    [str(s) for s in data.get("sources", [])], str(data.get("notes", "")),
-                   params, versions, file, digest[:16], data)
+                   params, versions, file, digest[:16], data, budget)
 
 
 def policy_dir() -> Path:

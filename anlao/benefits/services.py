@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area, AreaLevel
-from anlao.benefits import backpay, writer
+from anlao.benefits import backpay, checks, writer
 from anlao.benefits.diff import previous_run, summarise
 from anlao.benefits.engine import evaluate, parse_period
 from anlao.benefits.frame import elders_in_area, load_frame
@@ -170,6 +170,7 @@ def _store(actor: Any, run: BenefitRun, data: dict[str, Any],
     backpay.write_lines(run, data["withheld"], data["backpay"])
     _record_overpayments(actor, run, data["overpayments"])
     run.summary = summary
+    summary["checks"] = checks.run_checks(actor, run)  # fraud and error checks (issue 7)
     run.state, run.policy_hash = RunState.COMPUTED, program.digest
     run.computed_by, run.computed_at = actor, timezone.now()
     run.reviewed_by = run.reviewed_at = None

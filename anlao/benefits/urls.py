@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anlao.benefits import payviews, views
+from anlao.benefits import checks_views, payviews, views
 
 app_name = "benefits"
 urlpatterns = [
@@ -13,9 +13,18 @@ urlpatterns = [
     path("runs/<int:pk>/progress/", views.run_progress, name="run_progress"),
     path("runs/<int:pk>/files/<slug:kind>/", payviews.run_file, name="run_file"),
     path("runs/<int:pk>/return-file/", payviews.run_return, name="run_return"),
+    path("runs/<int:pk>/checks/", checks_views.run_checks, name="run_checks"),  # before <action>
     path("runs/<int:pk>/<slug:action>/", views.run_action, name="run_action"),
     path("elders/<int:elder_id>/payment/", payviews.elder_payment, name="elder_payment"),
     path("life/", payviews.worklist, name="worklist"),
     path("overpayments/", payviews.overpayments, name="overpayments"),
     path("explain/", views.explain, name="explain"),
+]
+
+from anlao.benefits import simviews  # noqa: E402  (appended by the simulation feature)
+
+urlpatterns += [
+    path("simulate/", simviews.simulation, name="simulate"),
+    path("simulate/export/", simviews.simulation_export, name="simulate_export"),
+    path("programs/<slug:code>/budget/", simviews.budget, name="budget"),
 ]

@@ -1,0 +1,225 @@
+"""Checks against fraud and error, run at the end of every computation (issue 7).
+
+Each rule is a named function over one run's entitlements and the registry / payment accounts.
+Every rule is set-based: one SQL query (or one query + one Polars expression), never one query
+per elder. A rule returns ``{elder_id: detail}``; ``run_checks`` replaces the run's findings
+with the union, carrying over a reviewer's decision on the same rule and elder.
+
+Thresholds are Django settings (defaults in ``DEFAULTS``, documented in docs/benefits.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext_lazy as _
+
+from anlao.areas.models import Area
+from anlao.benefits.bankfiles import BANKS
+from anlao.benefits.engine import parse_period
+from anlao.benefits.models import (
+    FINAL_STATES,
+    BenefitRun,
+    CheckFinding,
+    Entitlement,
+    PaymentAccount,
+    RunState,
+)
+from anlao.benefits.policy import load_programs
+from anlao.core.audit import audit
+from anlao.people.models import Elder, ElderStatus
+
+Findings = dict[int, dict[str, Any]]
+
+DEFAULTS: dict[str, int] = {
+    "BENEFITS_CHECK_SHARED_ACCOUNT_MIN": 3,  # unrelated elders paid into one account
+    "BENEFITS_CHECK_AGE_MIN": 60,  # youngest plausible age for an elderly allowance
+    "BENEFITS_CHECK_AGE_MAX": 110,  # oldest plausible age
+}
+
+
+def threshold(name: str) -> int:
+    return int(getattr(settings, name, DEFAULTS[name]))
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    label: Any  # lazy translation
+    explain: Any
+    func: Callable[[BenefitRun], Findings]
+
+
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def deceased_or_moved(run: BenefitRun) -> Findings:
+    """An entitlement to an elder the registry records as deceased or moved out."""
+    rows = Entitlement.objects.filter(
+        run=run, elder__status__in=[ElderStatus.DECEASED, ElderStatus.MOVED_OUT],
+    ).values_list("elder_id", "elder__status", "elder__status_date", "amount_fen")
+    return {eid: {"status": status, "status_date": day.isoformat() if day else None,
+                  "amount_fen": fen} for eid, status, day, fen in rows}
+
+
+# An 18-digit number without its century digits and check digit is the old 15-digit form,
+# so a legacy record of the same person matches (upgrade_15 in people.idnumbers).
+_ID_KEY = ("CASE WHEN LENGTH({c}) = 18 THEN SUBSTR({c}, 1, 6) || SUBSTR({c}, 9, 9) "
+           "ELSE {c} END")
+
+
+def id_in_two_districts(run: BenefitRun) -> Findings:
+    """A paid elder whose ID number (or its 15-digit form) is also on another active record."""
+    sql = f"""
+        SELECT en.elder_id, o.id, a.code, a.path
+        FROM {_table(Entitlement)} en
+        JOIN {_table(Elder)} e ON e.id = en.elder_id
+        JOIN {_table(Elder)} o ON {_ID_KEY.format(c="o.id_number")}
+                                 = {_ID_KEY.format(c="e.id_number")}
+                              AND o.id <> e.id AND o.status = %s
+        JOIN {_table(Area)} a ON a.id = o.residence_area_id
+        WHERE en.run_id = %s
+        ORDER BY en.elder_id, o.id"""
+    found: Findings = {}
+    with connection.cursor() as cur:
+        cur.execute(sql, [ElderStatus.ACTIVE, run.pk])
+        for eid, other, code, path in cur.fetchall():
+            found.setdefault(eid, {"others": []})["others"].append({
+                "elder_id": other, "community_code": code,
+                "other_district": not path.startswith(run.area.path)})
+    return found
+
+
+def shared_account(run: BenefitRun) -> Findings:
+    """A paid elder whose active account also pays unrelated elders (N or more in all).
+
+    Elders of one household count once: a couple sharing a card is not suspicious.
+    """
+    acc, elder = _table(PaymentAccount), _table(Elder)
+    sql = f"""
+        WITH shared AS (
+            SELECT pa.bank, pa.account_number,
+                   COUNT(DISTINCT CASE WHEN e.household_id IS NULL THEN -e.id
+                                       ELSE e.household_id END) AS units,
+                   COUNT(*) AS elders
+            FROM {acc} pa JOIN {elder} e ON e.id = pa.elder_id
+            WHERE pa.active = %s
+            GROUP BY pa.bank, pa.account_number)
+        SELECT en.elder_id, pa.bank, pa.account_number, s.units, s.elders
+        FROM {_table(Entitlement)} en
+        JOIN {acc} pa ON pa.elder_id = en.elder_id AND pa.active = %s
+        JOIN shared s ON s.bank = pa.bank AND s.account_number = pa.account_number
+        WHERE en.run_id = %s AND s.units >= %s"""
+    with connection.cursor() as cur:
+        cur.execute(sql, [True, True, run.pk, threshold("BENEFITS_CHECK_SHARED_ACCOUNT_MIN")])
+        rows = cur.fetchall()
+    return {eid: {"bank": BANKS.get(bank, {}).get("name", bank),
+                  "account": "*" * max(len(number) - 4, 0) + number[-4:],
+                  "households": units, "elders": n}
+            for eid, bank, number, units, n in rows}
+
+
+def implausible_age(run: BenefitRun) -> Findings:
+    """A paid elder older than the maximum or younger than the minimum age on the 1st of the
+    period, or whose birth date differs from the one encoded in the ID number."""
+    rows = list(Entitlement.objects.filter(run=run).values_list(
+        "elder_id", "elder__birth_date", "elder__id_number"))
+    if not rows:
+        return {}
+    day = parse_period(run.period)
+    frame = pl.DataFrame(rows, schema={"id": pl.Int64, "birth": pl.Date, "idn": pl.String},
+                         orient="row")
+    birth = pl.col("birth")
+    late = (pl.lit(day.month) < birth.dt.month()) | (
+        (pl.lit(day.month) == birth.dt.month()) & (pl.lit(day.day) < birth.dt.day()))
+    in_id = pl.when(pl.col("idn").str.len_chars() == 18).then(
+        pl.col("idn").str.slice(6, 8).str.to_date("%Y%m%d", strict=False))
+    lo, hi = threshold("BENEFITS_CHECK_AGE_MIN"), threshold("BENEFITS_CHECK_AGE_MAX")
+    frame = frame.with_columns(age=pl.lit(day.year) - birth.dt.year() - late.cast(pl.Int32),
+                               id_birth=in_id)
+    frame = frame.with_columns(problem=pl.when(pl.col("age") > hi).then(pl.lit("too_old"))
+                               .when(pl.col("age") < lo).then(pl.lit("too_young"))
+                               .when(pl.col("id_birth") != birth).then(pl.lit("id_mismatch")))
+    frame = frame.filter(pl.col("problem").is_not_null())
+    return {r["id"]: {"age": r["age"], "problem": r["problem"], "min": lo, "max": hi,
+                      "birth_date": r["birth"].isoformat()}
+            for r in frame.iter_rows(named=True)}
+
+
+def exclusive_codes(run: BenefitRun) -> list[str]:
+    """Programs that may not pay the same elder as this one (either side may declare it)."""
+    programs, day = load_programs(), parse_period(run.period)
+    codes = set()
+    for code, program in programs.items():
+        version = program.version_on(day)
+        excl = version.exclusive_with if version else []
+        if code == run.program:
+            codes.update(excl)
+        elif run.program in excl:
+            codes.add(code)
+    return sorted(codes)
+
+
+def exclusive_programs(run: BenefitRun) -> Findings:
+    """A paid elder also paid, in the same month, by a program exclusive with this one."""
+    codes = exclusive_codes(run)
+    if not codes:
+        return {}
+    rows = Entitlement.objects.filter(
+        run__period=run.period, run__program__in=codes,
+        run__state__in=[RunState.COMPUTED, RunState.REVIEWED, *FINAL_STATES],
+        elder_id__in=Entitlement.objects.filter(run=run).values("elder_id"),
+    ).order_by("elder_id", "run_id").values_list("elder_id", "run_id", "run__program",
+                                                 "amount_fen")
+    found: Findings = {}
+    for eid, other_run, program, fen in rows:
+        found.setdefault(eid, {"others": []})["others"].append(
+            {"run_id": other_run, "program": program, "amount_fen": fen})
+    return found
+
+
+RULES: dict[str, Rule] = {r.code: r for r in [
+    Rule("deceased_or_moved", _("Paid although deceased or moved out"),
+         _("The registry records the elder as deceased or moved out."), deceased_or_moved),
+    Rule("id_in_two_districts", _("Same ID number on another active record"),
+         _("Another active elder record has the same ID number (or its old 15-digit form), "
+           "often in another district."), id_in_two_districts),
+    Rule("shared_account", _("One account pays many unrelated elders"),
+         _("The elder's bank account is also the account of elders of other households."),
+         shared_account),
+    Rule("implausible_age", _("Implausible age"),
+         _("The age is outside the plausible range, or the birth date differs from the ID "
+           "number."), implausible_age),
+    Rule("exclusive_programs", _("Also paid by an exclusive program"),
+         _("The same month, a program exclusive with this one pays the elder too."),
+         exclusive_programs),
+]}
+
+
+def run_checks(actor: Any, run: BenefitRun) -> dict[str, int]:
+    """Run every rule and replace the run's findings (call inside the compute transaction).
+
+    Returns the number of findings per rule (stored in the run's summary).
+    """
+    previous = {(f.rule, f.elder_id): f for f in CheckFinding.objects.filter(run=run)
+                .exclude(status="open")}
+    rows, counts = [], {}
+    for code, rule in RULES.items():
+        found = rule.func(run)
+        counts[code] = len(found)
+        for eid, detail in found.items():
+            row = CheckFinding(run=run, rule=code, elder_id=eid, detail=detail)
+            if (old := previous.get((code, eid))) is not None:
+                row.status, row.note = old.status, old.note
+                row.reviewed_by_id, row.reviewed_at = old.reviewed_by_id, old.reviewed_at
+            rows.append(row)
+    CheckFinding.objects.filter(run=run).delete()
+    CheckFinding.objects.bulk_create(rows, batch_size=2000)
+    audit(actor=actor, action="benefit_check.run", obj=run, after={"findings": counts})
+    return counts

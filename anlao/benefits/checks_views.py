@@ -1,0 +1,95 @@
+"""The review page of a run's fraud and error checks. Reads via checks_review, writes too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from anlao.benefits import checks_review
+from anlao.benefits.checks import RULES
+from anlao.benefits.models import FindingStatus
+from anlao.benefits.payviews import tab_flags
+from anlao.benefits.selectors import programs_for
+from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.masking import mask_id_number
+from anlao.core.roles import has_perm
+
+
+def _review(request: HttpRequest) -> None:
+    try:
+        checks_review.finding_review(actor=request.user,
+                                     finding_id=int(request.POST.get("id") or 0),
+                                     status=request.POST.get("status", ""),
+                                     note=request.POST.get("note", ""))
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    except (ServiceError, PermissionDenied, ValueError) as exc:
+        messages.error(request, getattr(exc, "message", _("No such finding.")))
+    else:
+        messages.success(request, _("The finding was updated."))
+
+
+PROBLEMS = {"too_old": _lazy("older than %(max)s"), "too_young": _lazy("younger than %(min)s"),
+            "id_mismatch": _lazy("birth date differs from the ID number")}
+STATUSES = {"deceased": _lazy("deceased"), "moved_out": _lazy("moved out")}
+
+
+def describe(rule: str, d: dict[str, Any]) -> str:
+    """One line a reviewer can read, from a finding's detail JSON (no full numbers in it)."""
+    if rule == "deceased_or_moved":
+        return f"{STATUSES.get(d.get('status'), d.get('status'))} {d.get('status_date') or ''}"
+    if rule == "id_in_two_districts":
+        return _("also on record #%(ids)s (community %(codes)s)") % {
+            "ids": ", #".join(str(o["elder_id"]) for o in d.get("others", [])),
+            "codes": ", ".join(o["community_code"] for o in d.get("others", []))}
+    if rule == "shared_account":
+        return _("%(bank)s %(account)s: %(n)s elders of %(h)s households") % {
+            "bank": d.get("bank"), "account": d.get("account"), "n": d.get("elders"),
+            "h": d.get("households")}
+    if rule == "implausible_age":
+        return _("age %(age)s, born %(birth)s: %(problem)s") % {
+            "age": d.get("age"), "birth": d.get("birth_date"),
+            "problem": str(PROBLEMS.get(d.get("problem"), d.get("problem"))) % d}
+    if rule == "exclusive_programs":
+        return _("also paid by %(programs)s") % {
+            "programs": ", ".join(f"{o['program']} (#{o['run_id']})" for o in d.get("others", []))}
+    return ""
+
+
+def _rows(pairs: list[tuple[Any, Any]]) -> list[dict[str, Any]]:
+    return [{"f": f, "elder": e, "masked_id": mask_id_number(e.id_number),
+             "rule": RULES[f.rule].label if f.rule in RULES else f.rule,
+             "detail": describe(f.rule, f.detail)} for f, e in pairs]
+
+
+@login_required
+def run_checks(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        run = checks_review.run_for_findings(actor=request.user, run_id=pk)
+    except NotFound as exc:
+        raise Http404(_("No such benefit run.")) from exc
+    if request.method == "POST":
+        _review(request)
+        return redirect(request.get_full_path())
+    rule = request.GET.get("rule", "") if request.GET.get("rule") in RULES else ""
+    status = request.GET.get("status", "") if request.GET.get("status") in FindingStatus else ""
+    qs = checks_review.findings_for(actor=request.user, run=run, rule=rule, status=status)
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    lang = get_language() or "zh"
+    names = {p.code: p.title(lang) for p in programs_for(request.user)}
+    return render(request, "benefits/checks.html", {
+        "nav": "benefits", "run": run, "program_name": names.get(run.program, run.program),
+        "counts": checks_review.rule_counts(run), "rule": rule, "status": status,
+        "statuses": FindingStatus.choices, "page": page,
+        "rows": _rows(checks_review.with_elders(request.user, list(page))),
+        "can_review": has_perm(request.user, "benefit.approve"),
+        **tab_flags(request.user),
+    })
