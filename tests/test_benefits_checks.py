@@ -52,11 +52,20 @@ def test_a_clean_run_has_no_findings_and_records_zero_counts(town):
 def test_an_elder_recorded_deceased_after_computing_is_flagged(town):
     run = computed(town)
     Elder.objects.filter(pk=town.wang.pk).update(status="deceased",
-                                                 status_date=dt.date(2026, 3, 2))
+                                                 status_date=dt.date(2026, 2, 10))
+    # Died in the paid month itself: the policy pays that month (stop: month_after).
+    Elder.objects.filter(pk=town.li.pk).update(status="deceased", status_date=dt.date(2026, 3, 2))
     checks.run_checks(town.district_officer, run)
     assert flagged(run, "deceased_or_moved") == {"王德福"}
     detail = CheckFinding.objects.get(run=run, rule="deceased_or_moved").detail
-    assert detail == {"status": "deceased", "status_date": "2026-03-02", "amount_fen": 10000}
+    assert detail == {"status": "deceased", "status_date": "2026-02-10", "amount_fen": 10000}
+
+
+def test_a_moved_out_elder_without_a_date_is_flagged(town):
+    run = computed(town)
+    Elder.objects.filter(pk=town.zhang.pk).update(status="moved_out", status_date=None)
+    checks.run_checks(town.district_officer, run)
+    assert flagged(run, "deceased_or_moved") == {"张桂兰"}
 
 
 def test_the_same_id_number_in_its_old_15_digit_form_is_flagged(town):

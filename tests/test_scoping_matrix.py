@@ -17,6 +17,7 @@ ELDER_PAGES = [
     ("post", "people:reveal", {}),
     ("get", "people:status", {}),
     ("post", "people:contact_add", {}),
+    ("post", "people:household_add", {}),
 ]
 ELDER_ENDPOINTS = [
     ("get", "/api/elders/{id}"),

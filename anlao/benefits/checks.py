@@ -60,12 +60,23 @@ def _table(model: Any) -> str:
 
 
 def deceased_or_moved(run: BenefitRun) -> Findings:
-    """An entitlement to an elder the registry records as deceased or moved out."""
+    """An entitlement to an elder the registry records as deceased or moved out before the
+    period, under the policy's stop rule (``month_after``: a death in March still pays March)."""
+    start, program = parse_period(run.period), load_programs().get(run.program)
+    version = program.version_on(start) if program else None
+    stop = version.stop if version else {}
     rows = Entitlement.objects.filter(
         run=run, elder__status__in=[ElderStatus.DECEASED, ElderStatus.MOVED_OUT],
     ).values_list("elder_id", "elder__status", "elder__status_date", "amount_fen")
-    return {eid: {"status": status, "status_date": day.isoformat() if day else None,
-                  "amount_fen": fen} for eid, status, day, fen in rows}
+    found: Findings = {}
+    for eid, status, day, fen in rows:
+        if day is not None:  # no date: stopped in every month
+            stops = day.year * 12 + day.month - 1 + (stop.get(status) == "month_after")
+            if stops > start.year * 12 + start.month - 1:
+                continue
+        found[eid] = {"status": status, "status_date": day.isoformat() if day else None,
+                      "amount_fen": fen}
+    return found
 
 
 # An 18-digit number without its century digits and check digit is the old 15-digit form,

@@ -13,8 +13,10 @@ import io
 from typing import Any
 
 import polars as pl
+import psycopg
 from django.db import connection
 from django.db.models import Max, QuerySet
+from psycopg import pq
 
 from anlao.areas.models import Area
 from anlao.benefits.models import LifeVerification
@@ -116,15 +118,36 @@ def read_query(qs: QuerySet, schema: dict[str, Any]) -> pl.DataFrame:
             if not rows:
                 return pl.DataFrame(schema=raw)
             return pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
-        buf = io.BytesIO()
-        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
-            for block in copy:
-                buf.write(block)
-    if not buf.getbuffer().nbytes:
+        data = copy_out(cursor.cursor, f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params)
+    if not data:
         return pl.DataFrame(schema=raw)
-    buf.seek(0)
-    return pl.read_csv(buf, has_header=False, new_columns=list(schema), schema_overrides=raw,
+    return pl.read_csv(data, has_header=False, new_columns=list(schema), schema_overrides=raw,
                        infer_schema=False)
+
+
+def copy_out(cursor: Any, statement: str, params: Any) -> bytes:
+    """All the bytes of a ``COPY … TO STDOUT``, drained straight from libpq.
+
+    The server sends one message per row and psycopg's ``for block in copy`` costs ~2 µs of
+    Python per message (6 s per 3M-row load, measured with cProfile); a blocking
+    ``get_copy_data`` loop costs a fraction of that. psycopg still runs the statement and
+    its ``with`` block checks the final result, so errors surface as usual.
+    """
+    buf = io.BytesIO()
+    with cursor.copy(statement, params) as copy:
+        first = copy.read()  # psycopg waits for the first row (or the end)
+        if not first:
+            return b""
+        buf.write(first)
+        pgconn = cursor.connection.pgconn
+        while (got := pgconn.get_copy_data(0))[0] > 0:
+            buf.write(got[1])
+        # libpq has reported the end: collect the final result as psycopg would have.
+        copy._finished = True
+        while (res := pgconn.get_result()) is not None:
+            if res.status != pq.ExecStatus.COMMAND_OK:
+                raise psycopg.errors.error_from_result(res, encoding=pgconn._encoding)
+    return buf.getvalue()
 
 
 def normalise(frame: pl.DataFrame) -> pl.DataFrame:

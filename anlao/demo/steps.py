@@ -7,6 +7,7 @@ import importlib
 from typing import Any
 
 EXTRA_STEPS = [
+    "anlao.people.demo:seed",
     "anlao.assessments.demo:seed",
     "anlao.facilities.demo:seed",
     "anlao.workforce.demo:seed",

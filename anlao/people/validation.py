@@ -206,3 +206,11 @@ def _clean_flags(data: dict, out: dict, errors: _Errors) -> None:
             errors.add("disability_grade", _("Disability grade must be 1–4 or empty."))
     if out["dibao"] and out["near_dibao"]:
         errors.add("near_dibao", _("An elder cannot be both dibao and near-dibao."))
+
+
+def parse_resident_id_or_none(raw: str) -> str | None:
+    """The normalised 18-character number, or None when it is not a valid ID number."""
+    try:
+        return parse_resident_id(raw).number
+    except InvalidIdNumber:
+        return None

@@ -36,6 +36,7 @@ from anlao.people.forms import (
     mark_invalid,
 )
 from anlao.people.history import elder_history
+from anlao.people.households import household_leave, household_link, household_members
 from anlao.people.models import CATEGORY_LABELS, Elder, ElderStatus
 from anlao.people.selectors import elder_get, elders_for
 
@@ -118,6 +119,8 @@ def _detail_context(request: HttpRequest, elder: Elder, **extra: Any) -> dict[st
         "masked_address": mask_address(elder.address),
         "contacts": list(elder.contacts.all()),
         "service_links": list(links),
+        "household_members": [_row(m, today) for m in
+                              household_members(actor=request.user, elder=elder)[:20]],
         "history": elder_history(actor=request.user, elder_id=elder.pk),
         "contact_form": ContactForm(),
         "reason_suggestions": REASON_SUGGESTIONS,
@@ -268,3 +271,34 @@ def contact_delete(request: HttpRequest, pk: int, cid: int) -> HttpResponse:
         raise Http404 from exc
     messages.success(request, _("Contact removed."))
     return redirect(reverse("people:detail", args=[elder.pk]) + "#contacts")
+
+
+# --- household ---------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def household_add(request: HttpRequest, pk: int) -> HttpResponse:
+    elder = _elder_or_404(request, pk)
+    _require_write(request)
+    try:
+        household_link(actor=request.user, elder_id=elder.pk,
+                       other_id_number=request.POST.get("id_number", ""))
+    except ServiceError as exc:
+        context = _detail_context(request, elder, household_error=exc.message)
+        return render(request, "people/elder_detail.html", context, status=400)
+    messages.success(request, _("Household updated."))
+    return redirect(reverse("people:detail", args=[elder.pk]) + "#household")
+
+
+@login_required
+@require_POST
+def household_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    elder = _elder_or_404(request, pk)
+    _require_write(request)
+    try:
+        household_leave(actor=request.user, elder_id=elder.pk)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Household updated."))
+    return redirect(reverse("people:detail", args=[elder.pk]) + "#household")
