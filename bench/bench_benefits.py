@@ -243,7 +243,23 @@ def _insert_elders(frame: pl.DataFrame, communities: list[int]) -> None:
             copy.write(chunk.write_csv(include_header=False, quote_style="non_numeric"))
 
 
-def bench_postgres(frame: pl.DataFrame, results: dict) -> None:
+def _time_checks(skip: bool) -> list[float]:
+    """Wrap checks.run_checks (another module, run with every compute) to time it apart."""
+    from anlao.benefits import checks
+    spent = [0.0]
+    real = checks.run_checks
+
+    def run_checks(actor, run):
+        t0 = time.perf_counter()
+        try:
+            return {} if skip else real(actor, run)
+        finally:
+            spent[0] += time.perf_counter() - t0
+    checks.run_checks = run_checks
+    return spent
+
+
+def bench_postgres(frame: pl.DataFrame, results: dict, skip_checks: bool = False) -> None:
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
@@ -253,6 +269,7 @@ def bench_postgres(frame: pl.DataFrame, results: dict) -> None:
     from anlao.areas.services import area_tree_load
     from anlao.benefits.services import run_compute, run_create
     call_command("migrate", verbosity=0)
+    checks_time = _time_checks(skip_checks)
     area_tree_load(actor=None)
     settings.BENEFITS_POLICY_DIR = _gongshu_policies()
     district = Area.objects.get(code="330105")
@@ -281,6 +298,8 @@ def bench_postgres(frame: pl.DataFrame, results: dict) -> None:
                   f"{marks.get('evaluate', 0):.1f} s, evaluate+diff to "
                   f"{marks.get('write', 0):.1f} s, write+commit to {total:.1f} s)", flush=True)
     timed(f"anlao end to end into PostgreSQL, {frame.height:,} x 5", all_runs, results)
+    print(f"  of which fraud/error checks (checks.run_checks): {checks_time[0]:.2f} s"
+          + (" — SKIPPED (--skip-checks)" if skip_checks else ""), flush=True)
     _bare_copy(results)
     _next_month(officer, district, today, results)
 
@@ -311,7 +330,7 @@ def _next_month(officer, district, today: dt.date, results: dict) -> None:
 def _bare_copy(results: dict) -> None:
     import io
 
-    from django.db import connection
+    from django.db import connection, transaction
     buf = io.BytesIO()
     with connection.cursor() as cur:
         with cur.cursor.copy("COPY (SELECT run_id, elder_id, amount_fen, tier, reasons, "
@@ -327,6 +346,17 @@ def _bare_copy(results: dict) -> None:
                                  "street_code, community_code) FROM STDIN") as copy:
                 copy.write(buf.getvalue())
         timed(f"bare COPY of the same entitlement rows ({count / 1e6:.0f} MB)", load, results)
+        # The real table also has the run foreign key (checked per row by PostgreSQL):
+        # the same COPY into a copy that has it too, in one transaction like a run's write.
+        cur.execute("DROP TABLE bare_copy")
+        cur.execute("CREATE TABLE bare_copy (LIKE benefits_entitlement INCLUDING ALL)")
+        cur.execute("ALTER TABLE bare_copy ADD FOREIGN KEY (run_id) REFERENCES "
+                    "benefits_benefitrun (id) DEFERRABLE INITIALLY DEFERRED")
+
+        def load_fk() -> None:
+            with transaction.atomic():
+                load()
+        timed("bare COPY of the same rows, table with the run FK too", load_fk, results)
 
 
 def main() -> None:
@@ -334,6 +364,8 @@ def main() -> None:
     parser.add_argument("--elders", type=int, default=3_000_000)
     parser.add_argument("--sample", type=int, default=100_000)
     parser.add_argument("--pg", action="store_true")
+    parser.add_argument("--skip-checks", action="store_true",
+                        help="stub out the fraud/error checks run with every compute")
     args = parser.parse_args()
     stop = None
     if args.pg:
@@ -352,7 +384,7 @@ def main() -> None:
             args.elders), results)
         bench_compute(frame, min(args.sample, args.elders), results)
         if args.pg:
-            bench_postgres(frame, results)
+            bench_postgres(frame, results, args.skip_checks)
         print(f"peak memory (ru_maxrss): {peak_mb():.0f} MB")
     finally:
         if stop:

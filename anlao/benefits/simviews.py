@@ -44,6 +44,11 @@ def _fmt(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                      if k.endswith("_fen") and v is not None}} for r in rows]
 
 
+def _window(page: int, pages: int) -> list[int]:
+    """Page links: the first, the last and two either side of the current one."""
+    return sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+
+
 def _chart(sim: simulate.Simulation) -> dict[str, Any]:
     return {"streets": [r["street"] for r in sim.streets],
             "current": [str(fen_to_yuan(r["current_monthly_fen"])) for r in sim.streets],
@@ -72,7 +77,7 @@ def _run(request: HttpRequest, form: dict[str, str], ctx: dict[str, Any]) -> Non
                kind_cards=[(k, names[k], sim.counts[k]) for k in simulate.KINDS],
                streets=_fmt(sim.streets), total=_fmt([sim.total])[0],
                counts=sim.counts, rows_total=sum(sim.counts.values()),
-               pages=range(1, pages + 1), page=min(page, pages),
+               pages=_window(min(page, pages), pages), page=min(page, pages),
                chart=_chart(sim), kind=kind)
 
 
@@ -87,7 +92,9 @@ def simulation(request: HttpRequest) -> HttpResponse:
     streets = list(areas_for(request.user, level=AreaLevel.STREET))
     form["area"] = form["area"] or (districts[0].code if districts else
                                     streets[0].code if streets else "")
-    ctx: dict[str, Any] = {"form": form, "programs": programs, "areas": districts + streets,
+    ctx: dict[str, Any] = {"form": form,
+                           "programs": [(p.code, p.title(_lang())) for p in programs],
+                           "areas": districts + streets,
                            "tab": "simulate", "error": "", "error_line": None,
                            "kinds": simulate.KINDS}
     if request.method == "POST":

@@ -39,7 +39,9 @@ def _prepare(frame: pl.DataFrame, run_id: int, columns: dict[str, str]) -> pl.Da
         if frame.schema[source] == pl.String:
             col = col.fill_null("")
         exprs.append(col.alias(target))
-    return frame.select(exprs)
+    # In elder order: the (run, elder) and elder indexes then grow at their right edge
+    # instead of taking random page splits (rows are the same, only their order changes).
+    return frame.select(exprs).sort("elder_id")
 
 
 def _insert(table: str, run_id: int, columns: dict[str, str], frame: pl.DataFrame, step: str,
