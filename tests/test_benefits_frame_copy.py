@@ -32,7 +32,10 @@ def test_it_returns_nothing_for_an_empty_result() -> None:
 def test_it_raises_an_error_that_happens_after_rows_were_sent() -> None:
     _pg_only()
     import psycopg
-    with transaction.atomic(), connection.cursor() as cursor, \
-            pytest.raises(psycopg.errors.DivisionByZero):
+    with pytest.raises(psycopg.errors.DivisionByZero), transaction.atomic(), \
+            connection.cursor() as cursor:
         copy_out(cursor.cursor, "COPY (SELECT 1 / (3 - g) FROM generate_series(1, 5) g) "
                  "TO STDOUT", None)
+    with connection.cursor() as cursor:  # rolled back to the savepoint: usable again
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)

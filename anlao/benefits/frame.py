@@ -142,9 +142,13 @@ def copy_out(cursor: Any, statement: str, params: Any) -> bytes:
         pgconn = cursor.connection.pgconn
         while (got := pgconn.get_copy_data(0))[0] > 0:
             buf.write(got[1])
-        # libpq has reported the end: collect the final result as psycopg would have.
+        # libpq has reported the end: collect every final result (so the connection is
+        # idle again) before raising the first error, as psycopg would have.
         copy._finished = True
+        results = []
         while (res := pgconn.get_result()) is not None:
+            results.append(res)
+        for res in results:
             if res.status != pq.ExecStatus.COMMAND_OK:
                 raise psycopg.errors.error_from_result(res, encoding=pgconn._encoding)
     return buf.getvalue()
