@@ -87,13 +87,17 @@ _ID_KEY = ("CASE WHEN LENGTH({c}) = 18 THEN SUBSTR({c}, 1, 6) || SUBSTR({c}, 9, 
 
 def id_in_two_districts(run: BenefitRun) -> Findings:
     """A paid elder whose ID number (or its 15-digit form) is also on another active record."""
+    # Group by the key first (a sort or hash: n log n), then join only the duplicated keys;
+    # a join on the expression itself is a nested loop on SQLite.
     sql = f"""
+        WITH k AS (SELECT id, {_ID_KEY.format(c="id_number")} AS idkey, residence_area_id
+                   FROM {_table(Elder)} WHERE status = %s),
+             d AS (SELECT idkey FROM k GROUP BY idkey HAVING COUNT(*) > 1),
+             m AS (SELECT k.id, k.idkey, k.residence_area_id FROM k JOIN d ON d.idkey = k.idkey)
         SELECT en.elder_id, o.id, a.code, a.path
         FROM {_table(Entitlement)} en
-        JOIN {_table(Elder)} e ON e.id = en.elder_id
-        JOIN {_table(Elder)} o ON {_ID_KEY.format(c="o.id_number")}
-                                 = {_ID_KEY.format(c="e.id_number")}
-                              AND o.id <> e.id AND o.status = %s
+        JOIN m e ON e.id = en.elder_id
+        JOIN m o ON o.idkey = e.idkey AND o.id <> e.id
         JOIN {_table(Area)} a ON a.id = o.residence_area_id
         WHERE en.run_id = %s
         ORDER BY en.elder_id, o.id"""
