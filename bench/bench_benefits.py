@@ -226,9 +226,15 @@ def _insert_elders(frame: pl.DataFrame, communities: list[int]) -> None:
     rng = np.random.default_rng(3)
     now = dt.datetime.now(dt.UTC).isoformat()
     area = pl.Series(np.array(communities)[rng.integers(0, len(communities), frame.height)])
+    _seq3 = (pl.int_range(pl.len()).over("birth_date") % 1000).cast(pl.String).str.zfill(3)
     rows = frame.select(
-        name=pl.lit("老人"), id_number=pl.col("id").cast(pl.String).str.zfill(18),
-        id_tail=pl.col("id").cast(pl.String).str.zfill(18).str.slice(14),
+        # area + birth date + a sequence unique per birth date: consistent with the birth date
+        # (the implausible-age check compares them) and unique also in the 15-digit form the
+        # duplicate-ID check compares (digits 1-6, 9-17)
+        name=pl.lit("老人"),
+        id_number=pl.lit("330105") + pl.col("birth_date").dt.strftime("%Y%m%d")
+        + _seq3 + pl.lit("X"),
+        id_tail=_seq3.str.slice(1) + pl.lit("XX"),
         birth_date="birth_date", sex="sex", phone=pl.lit(""), phone_tail=pl.lit(""),
         hukou_area_id=area, residence_area_id=area, address=pl.lit(""),
         living_situation="living_situation", extreme_poverty="extreme_poverty", dibao="dibao",

@@ -10,6 +10,8 @@ Thresholds are Django settings (defaults in ``DEFAULTS``, documented in docs/ben
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +43,9 @@ DEFAULTS: dict[str, int] = {
     "BENEFITS_CHECK_AGE_MIN": 60,  # youngest plausible age for an elderly allowance
     "BENEFITS_CHECK_AGE_MAX": 110,  # oldest plausible age
 }
+
+
+logger = logging.getLogger(__name__)
 
 
 def threshold(name: str) -> int:
@@ -226,15 +231,21 @@ def run_checks(actor: Any, run: BenefitRun) -> dict[str, int]:
                 .exclude(status="open")}
     rows, counts = [], {}
     for code, rule in RULES.items():
+        started = time.perf_counter()
         found = rule.func(run)
         counts[code] = len(found)
+        logger.info("check %s on run %s: %d findings in %.2f s", code, run.pk, len(found),
+                    time.perf_counter() - started)
         for eid, detail in found.items():
             row = CheckFinding(run=run, rule=code, elder_id=eid, detail=detail)
             if (old := previous.get((code, eid))) is not None:
                 row.status, row.note = old.status, old.note
                 row.reviewed_by_id, row.reviewed_at = old.reviewed_by_id, old.reviewed_at
             rows.append(row)
+    started = time.perf_counter()
     CheckFinding.objects.filter(run=run).delete()
     CheckFinding.objects.bulk_create(rows, batch_size=2000)
+    logger.info("checks on run %s: %d findings written in %.2f s", run.pk, len(rows),
+                time.perf_counter() - started)
     audit(actor=actor, action="benefit_check.run", obj=run, after={"findings": counts})
     return counts
