@@ -39,6 +39,7 @@ from anlao.assessments.selectors import (
     open_requests_for,
 )
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.http import error_text, service_errors_as_http
 from anlao.core.roles import has_perm
 from anlao.people.models import Elder, ElderStatus
 
@@ -62,12 +63,6 @@ def get_elder(request: HttpRequest, elder_id: int) -> Elder:
         return assessable_elder_get(actor=request.user, elder_id=elder_id)
     except NotFound as exc:
         raise Http404(_("No such elder.")) from exc
-
-
-def error_text(exc: ServiceError) -> str:
-    if isinstance(exc, ValidationFailed):
-        return " ".join(m for msgs in exc.errors.values() for m in msgs)
-    return exc.message
 
 
 def in_area(qs: QuerySet[Any], code: str, field: str = "elder__residence_area") -> QuerySet[Any]:
@@ -198,11 +193,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _act(request: HttpRequest, pk: int, action: Callable[[], Any], done: str) -> HttpResponse:
     get_assessment(request, pk)  # 404 for what the actor cannot see
     try:
-        action()
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied from exc
-    except NotFound as exc:
-        raise Http404 from exc
+        with service_errors_as_http():
+            action()
     except ServiceError as exc:
         messages.error(request, error_text(exc))
     else:

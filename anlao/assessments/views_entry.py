@@ -35,14 +35,14 @@ from anlao.assessments.scoring import (
 from anlao.assessments.selectors import current_assessment, open_requests_for
 from anlao.assessments.views import (
     NAV,
-    error_text,
     get_assessment,
     get_elder,
     may_edit,
     place,
     require_perm,
 )
-from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.errors import PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.http import error_text, service_errors_as_http
 
 
 def _steps(inst: Instrument) -> int:
@@ -111,11 +111,8 @@ def assessment_start(request: HttpRequest, elder_id: int) -> HttpResponse:
         data["reason"] = (AssessmentReason.SCHEDULED if current_assessment(elder)
                           else AssessmentReason.FIRST)
     try:
-        a = services.assessment_create(actor=request.user, elder_id=elder.pk, data=data)
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied from exc
-    except NotFound as exc:
-        raise Http404 from exc
+        with service_errors_as_http():
+            a = services.assessment_create(actor=request.user, elder_id=elder.pk, data=data)
     except ServiceError as exc:
         messages.error(request, error_text(exc))
         return redirect("assessments:elder", elder_id=elder.pk)

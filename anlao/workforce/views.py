@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anlao.areas.selectors import areas_for
-from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.errors import NotFound, PermissionDenied, ServiceError
+from anlao.core.http import error_text, service_errors_as_http
 from anlao.core.masking import mask_id_number, mask_phone
 from anlao.core.roles import has_perm
 from anlao.workforce import selectors, services
@@ -40,12 +41,6 @@ def _page(request: HttpRequest, template: str, ctx: dict[str, Any]) -> HttpRespo
                          or request.user.role == "auditor")
     ctx["can_write"] = has_perm(request.user, "workforce.write")
     return render(request, template, ctx)
-
-
-def _error_text(exc: ServiceError) -> str:
-    if isinstance(exc, ValidationFailed):
-        return " ".join(m for msgs in exc.errors.values() for m in msgs)
-    return exc.message
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -96,7 +91,7 @@ def caregiver_new(request: HttpRequest) -> HttpResponse:
     except PermissionDenied as exc:
         raise DjangoPermissionDenied from exc
     except ServiceError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("workforce:caregivers")
     messages.success(request, _("Caregiver recorded."))
     return redirect("workforce:caregiver", pk=c.pk)
@@ -161,18 +156,15 @@ def caregiver_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
     if action not in ACTIONS and action != "reveal":
         raise Http404
     try:
-        if action == "reveal":
-            value = services.caregiver_reveal(actor=request.user, caregiver_id=pk,
-                                              field=p.get("field", ""), reason=p.get("reason", ""),
-                                              ip=request.META.get("REMOTE_ADDR"))
-            return caregiver_detail(request, pk, revealed={p["field"]: value})
-        ACTIONS[action](request, pk, p)
-    except NotFound as exc:
-        raise Http404 from exc
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied from exc
+        with service_errors_as_http():
+            if action == "reveal":
+                value = services.caregiver_reveal(
+                    actor=request.user, caregiver_id=pk, field=p.get("field", ""),
+                    reason=p.get("reason", ""), ip=request.META.get("REMOTE_ADDR"))
+                return caregiver_detail(request, pk, revealed={p["field"]: value})
+            ACTIONS[action](request, pk, p)
     except ServiceError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Saved."))
     return redirect("workforce:caregiver", pk=pk)

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 from anlao.areas.models import AreaLevel
 from anlao.areas.selectors import areas_for
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
+from anlao.core.http import error_text, service_errors_as_http
 from anlao.core.masking import mask_id_number
 from anlao.core.money import format_fen
 from anlao.core.roles import has_perm
 from anlao.workforce import exports, selectors, services
 from anlao.workforce.models import BatchState
 from anlao.workforce.present import line_texts
-from anlao.workforce.views import _error_text
 
 STATE_CSS = {BatchState.DRAFT: "text-bg-secondary", BatchState.COMPUTED: "text-bg-info",
              BatchState.APPROVED: "text-bg-success", BatchState.EXPORTED: "text-bg-dark"}
@@ -69,7 +69,7 @@ def _create(request: HttpRequest) -> HttpResponse:
     except PermissionDenied as exc:
         raise DjangoPermissionDenied from exc
     except (ServiceError, ValueError) as exc:
-        messages.error(request, _error_text(exc) if isinstance(exc, ServiceError)
+        messages.error(request, error_text(exc) if isinstance(exc, ServiceError)
                        else _("Year and quarter must be numbers."))
         return redirect("workforce:claims")
     return redirect("workforce:claim", pk=b.pk)
@@ -108,13 +108,10 @@ def batch_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if fn is None:
         raise Http404
     try:
-        b = fn(actor=request.user, batch_id=pk)
-    except NotFound as exc:
-        raise Http404 from exc
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied from exc
+        with service_errors_as_http():
+            b = fn(actor=request.user, batch_id=pk)
     except ServiceError as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("workforce:claim", pk=pk)
     if action == "export":
         resp = HttpResponse(exports.batch_workbook(b), content_type=(
