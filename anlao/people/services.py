@@ -59,7 +59,8 @@ def elder_update(
 ) -> Elder:
     require(actor, "elder.write")
     elder = elder_get(actor=actor, elder_id=elder_id, for_update=True)
-    merged = {**snapshot(elder, AUDITED_FIELDS), **data}
+    before = snapshot(elder, AUDITED_FIELDS)
+    merged = {**before, **data}
     if "residence_area" not in data:
         merged["residence_area"] = elder.residence_area
     if "hukou_area" not in data:
@@ -74,7 +75,6 @@ def elder_update(
         raise ValidationFailed(errors)
     if elder.status == ElderStatus.ACTIVE:
         _check_unique_active(cleaned["id_number"], exclude_pk=elder.pk)
-    before = snapshot(elder, AUDITED_FIELDS)
     for name, value in cleaned.items():
         setattr(elder, name, value)
     elder.save()
