@@ -34,6 +34,11 @@ def envint(name: str, default: int) -> int:
     return default if value in (None, "") else int(value)
 
 
+def envfloat(name: str, default: float) -> float:
+    value = os.getenv(name)
+    return float(value) if value not in (None, "") else default
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
@@ -69,6 +74,8 @@ INSTALLED_APPS = [
     "anlao.facilities",
     "anlao.workforce",
     "anlao.waitlist",
+    "anlao.homecare",
+    "anlao.alarms",
     "anlao.demo",
 ]
 
@@ -206,6 +213,28 @@ PAGE_SIZE = envint("PAGE_SIZE", 25)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
 # Largest Excel export of the elder list; beyond it the user is asked to narrow the filters.
 EXPORT_MAX_ROWS = envint("EXPORT_MAX_ROWS", 200_000)
+
+# --- Home care (1+N) ------------------------------------------------------------------------
+HOMECARE = {
+    # Routing: straight line × detour factor at this speed unless a road network is configured.
+    "DETOUR_FACTOR": envfloat("HOMECARE_DETOUR_FACTOR", 1.3),
+    "SPEED_KMH": envfloat("HOMECARE_SPEED_KMH", 15.0),  # e-bike in town
+    "EXPLORATION_LEVEL": envint("HOMECARE_EXPLORATION_LEVEL", 2),  # VROOM's -x, 0..5
+    "ROAD_NETWORK_URL": os.getenv("HOMECARE_ROAD_NETWORK_URL", ""),  # e.g. an OSRM server
+    # EVV: check-in further than this from the elder's home is an anomaly.
+    "GEOFENCE_M": envint("HOMECARE_GEOFENCE_M", 200),
+    # A visit shorter than this share of its planned minutes is an anomaly.
+    "SHORT_VISIT_SHARE": envfloat("HOMECARE_SHORT_VISIT_SHARE", 0.5),
+    "CODE_MINUTES": envint("HOMECARE_CODE_MINUTES", 30),  # one-time confirmation code lifetime
+    "FOLLOW_UP_SHARE": envfloat("HOMECARE_FOLLOW_UP_SHARE", 0.1),  # 回访 sample
+    # Co-pay the elder may be asked for above the credit, per order (fen); 0 = credit only.
+    "MAX_COPAY_FEN": envint("HOMECARE_MAX_COPAY_FEN", 10_000),
+}
+ALARMS = {
+    "ACK_MINUTES": envint("ALARM_ACK_MINUTES", 5),  # not acknowledged → escalate to the street
+    "NO_MOVEMENT_HOURS": envint("ALARM_NO_MOVEMENT_HOURS", 12),  # elders living alone
+    "HEARTBEAT_MINUTES": envint("ALARM_HEARTBEAT_MINUTES", 60),  # device silent → offline
+}
 
 LOGGING = {
     "version": 1,

@@ -15,4 +15,6 @@ urlpatterns = [
     path("facilities/", include("anlao.facilities.urls")),
     path("workforce/", include("anlao.workforce.urls")),
     path("waitlist/", include("anlao.waitlist.urls")),
+    path("homecare/", include("anlao.homecare.urls")),
+    path("alarms/", include("anlao.alarms.urls")),
 ]

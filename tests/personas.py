@@ -69,6 +69,10 @@ def build_world() -> World:
                                            area=district)
     other = Organisation.objects.create(name="夕阳红服务社", type=OrganisationType.PROVIDER,
                                         area=district)
+    partner = Organisation.objects.create(name="安康智能设备", type=OrganisationType.PARTNER,
+                                          area=district)
+    other_partner = Organisation.objects.create(name="慧眼人脸识别", type=OrganisationType.PARTNER,
+                                                area=district)
     users = {
         "root": _user("root", "", [], superuser=True),
         "city_admin": _user("city_admin", Role.CITY_ADMIN, [city]),
@@ -82,6 +86,9 @@ def build_world() -> World:
         "caregiver": _user("caregiver", Role.CAREGIVER, [], provider),
         "other_provider_manager": _user("other_provider_manager", Role.PROVIDER_MANAGER, [], other),
         "auditor": _user("auditor", Role.AUDITOR, [district]),
+        "hotline_a": _user("hotline_a", Role.HOTLINE_OPERATOR, [street_a]),
+        "partner": _user("partner", Role.PARTNER, [], partner),
+        "other_partner": _user("other_partner", Role.PARTNER, [], other_partner),
         "nobody": _user("nobody", Role.COMMUNITY_WORKER, []),
     }
     return World(district, street_a, street_b, a1, a2, b1, provider, other, users)

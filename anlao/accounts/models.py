@@ -20,6 +20,7 @@ class OrganisationType(models.TextChoices):
     CANTEEN = "canteen", _("canteen")
     CARE_FACILITY = "care_facility", _("care facility")
     ASSESSMENT_AGENCY = "assessment_agency", _("assessment agency")
+    PARTNER = "partner", _("partner (devices, face recognition)")
 
 
 class Organisation(TimeStamped):

@@ -16,6 +16,9 @@ def site(request: HttpRequest) -> dict:
             for perm in ("elder.write", "elder.import", "elder.export", "audit.view",
                          "assessment.view", "policy.view", "benefit.view",
                          "facility.view", "workforce.view", "waitlist.view",
-                         "payment.account", "payment.view")
+                         "payment.account", "payment.view", "homecare.view",
+                         "dispatch.manage", "visit.record", "visit.review", "alarm.view",
+                         "settlement.view", "catalog.manage", "contract.manage",
+                         "order.create")
         },
     }

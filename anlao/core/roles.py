@@ -19,6 +19,11 @@ class Role(models.TextChoices):
     CAREGIVER = "caregiver", _("caregiver")
     AUDITOR = "auditor", _("auditor")
     ASSESSOR = "assessor", _("assessor")  # staff of an assessment agency
+    # Operator of the district's 1+N call centre (hotline, alarm queue); area-scoped.
+    HOTLINE_OPERATOR = "hotline_operator", _("hotline operator")
+    # A partner system (device vendor, face-recognition service) acting through API tokens;
+    # it sees nothing but what its own organisation sent or was sent.
+    PARTNER = "partner", _("partner system")
 
 
 # Staff of a provider see only the elders their organisation serves, not an area.
@@ -74,6 +79,31 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "waitlist.apply": AREA_STAFF,
     "waitlist.manage": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.STREET_OFFICER,
                                   Role.PROVIDER_MANAGER}),
+    # Home care (1+N). Officers keep the catalog and contracts; area staff, the hotline and
+    # partners order; a provider's manager dispatches its caregivers; caregivers check in/out;
+    # officers review anomalies and settle providers (four-eyes in the service).
+    "homecare.view": AREA_STAFF | PROVIDER_ROLES | {Role.AUDITOR, Role.HOTLINE_OPERATOR},
+    "catalog.manage": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    "contract.manage": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    "homecare.staff": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.PROVIDER_MANAGER}),
+    "order.create": AREA_STAFF | {Role.HOTLINE_OPERATOR, Role.PARTNER},
+    "order.cancel": AREA_STAFF | {Role.HOTLINE_OPERATOR, Role.PROVIDER_MANAGER},
+    "dispatch.manage": frozenset({Role.PROVIDER_MANAGER}),
+    "visit.record": frozenset({Role.CAREGIVER}),
+    "visit.review": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.STREET_OFFICER}),
+    "followup.record": AREA_STAFF | {Role.HOTLINE_OPERATOR},
+    "settlement.view": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.AUDITOR,
+                                  Role.PROVIDER_MANAGER}),
+    "settlement.compute": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    "settlement.approve": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
+    # Emergency help (助急): partners' devices raise alarms; the hotline and area staff handle.
+    "alarm.view": AREA_STAFF | {Role.HOTLINE_OPERATOR, Role.AUDITOR},
+    "alarm.handle": AREA_STAFF | {Role.HOTLINE_OPERATOR},
+    "alarm.ingest": frozenset({Role.PARTNER}),
+    "device.manage": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.STREET_OFFICER,
+                                Role.COMMUNITY_WORKER, Role.HOTLINE_OPERATOR}),
+    # A face-recognition partner reports life verifications through the API.
+    "life.partner": frozenset({Role.PARTNER}),
 }
 
 

@@ -13,6 +13,9 @@ EXTRA_STEPS = [
     "anlao.workforce.demo:seed",
     "anlao.waitlist.demo:seed",
     "anlao.benefits.demo:seed",
+    "anlao.homecare.demo:seed",  # catalog, providers, caregivers, contracts, credit, care plans
+    "anlao.homecare.demo_visits:seed",  # a month of visits, anomalies, follow-ups, settlement
+    "anlao.alarms.demo:seed",  # devices and some alarms
 ]
 
 
