@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
+from anlao.alarms.api import router as alarms_router
 from anlao.areas.models import AreaLevel
 from anlao.areas.selectors import areas_for
 from anlao.assessments.api import router as assessments_router
@@ -16,6 +17,7 @@ from anlao.core.api_support import ERROR_RESPONSES, AnlaoAPI
 from anlao.core.roles import PERMISSIONS, Role, has_perm
 from anlao.core.scoping import jurisdiction_paths
 from anlao.facilities.api import router as facilities_router
+from anlao.homecare.api import router as homecare_router
 from anlao.people.api import router as elders_router
 from anlao.waitlist.api import router as waitlist_router
 from anlao.workforce.api import router as workforce_router
@@ -95,3 +97,5 @@ api.add_router("/assessments", assessments_router)
 api.add_router("/facilities", facilities_router)
 api.add_router("/waitlist", waitlist_router)
 api.add_router("/workforce", workforce_router)
+api.add_router("/homecare", homecare_router)
+api.add_router("/alarms", alarms_router)

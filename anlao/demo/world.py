@@ -33,7 +33,10 @@ OTHER_ORGS = [
     ("半山颐养院", OrganisationType.CARE_FACILITY, "330105003000"),
     ("康桥护理院", OrganisationType.CARE_FACILITY, "330105010000"),
     ("杭州安评老年人能力评估中心", OrganisationType.ASSESSMENT_AGENCY, DISTRICT),
+    # Device vendor whose watches and pendants send alarms; face-recognition life checks.
+    ("安康智能养老设备有限公司", OrganisationType.PARTNER, DISTRICT),
 ]
+PARTNER = "安康智能养老设备有限公司"
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ LOGINS = [
     Login("provider_manager", Role.PROVIDER_MANAGER, None, PROVIDERS[0][0], "康乐服务中心经理"),
     Login("caregiver", Role.CAREGIVER, None, PROVIDERS[0][0], "康乐护理员"),
     Login("auditor", Role.AUDITOR, DISTRICT, "拱墅区民政局", "区审计员"),
+    Login("hotline", Role.HOTLINE_OPERATOR, DISTRICT, "拱墅区民政局", "1+N 呼叫中心接线员"),
+    Login("partner", Role.PARTNER, None, PARTNER, "安康设备平台（API）"),
 ]
 
 

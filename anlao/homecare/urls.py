@@ -1,10 +1,14 @@
-"""Home-care URLs. Each engineer owns a block; keep names stable (templates link to them)."""
+"""Home-care URLs: one list per part, each owned by its module."""
 
 from django.urls import path
 
-from anlao.homecare import views
+from anlao.homecare import urls_dispatch, urls_orders, urls_settlement, urls_visits, views
 
 app_name = "homecare"
 urlpatterns = [
     path("", views.index, name="index"),
+    *urls_orders.urlpatterns,
+    *urls_dispatch.urlpatterns,
+    *urls_visits.urlpatterns,
+    *urls_settlement.urlpatterns,
 ]

@@ -1,0 +1,5 @@
+"""Alarms API: partners' devices post alarms and heartbeats; staff read the queue."""
+
+from ninja import Router
+
+router = Router(tags=["alarms"])

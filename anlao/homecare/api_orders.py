@@ -1,0 +1,5 @@
+"""Home-care API: orders (mounted under /api/homecare/ by api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["homecare"])
