@@ -13,6 +13,9 @@ echo
 # the background worker runs queued tasks (e.g. a benefit run started from its page)
 $BIN/anlao worker >worker.log 2>&1 &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null' EXIT
-echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop; background worker log: worker.log)"
+# periodic jobs (nightly compliance, lapsed offers, alarm sweeps) without cron
+$BIN/anlao periodic --loop >periodic.log 2>&1 &
+PERIODIC=$!
+trap 'kill $WORKER $PERIODIC 2>/dev/null' EXIT
+echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop; logs: worker.log, periodic.log)"
 $BIN/anlao runserver 127.0.0.1:8000 --insecure

@@ -61,3 +61,22 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         who = self.actor_id
         return f"{self.at:%Y-%m-%d %H:%M} {who} {self.entity}#{self.entity_id}.{self.field}"
+
+
+class PeriodicRun(models.Model):
+    """One run of a periodic job in one time slot. The unique slot is the lock: however many
+    schedulers run, each slot of each job runs once."""
+
+    job = models.CharField(_("job"), max_length=64)
+    slot = models.DateTimeField(_("slot"))
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    ok = models.BooleanField(_("succeeded"), null=True)
+    result = models.TextField(_("result"), blank=True)
+
+    class Meta:
+        ordering = ["-slot", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="uniq_job_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.slot:%Y-%m-%d %H:%M}"

@@ -276,8 +276,23 @@ def waitlist_expire_offers(*, actor: Any, facility_id: int, today: dt.date | Non
     """Record every open offer of the facility whose answer time ran out as lapsed."""
     require(actor, "waitlist.manage")
     facility_managed_get(actor, facility_id)
-    _lock(facility_id)
+    return _expire_offers(actor, facility_id, today or timezone.localdate())
+
+
+def waitlist_expire_all(*, today: dt.date | None = None) -> int:
+    """The periodic job: lapse overdue offers in every facility (actor = the system)."""
     day = today or timezone.localdate()
+    facility_ids = (WaitlistApplication.objects.filter(status="offered")
+                    .values_list("facility_id", flat=True).distinct())
+    total = 0
+    for facility_id in list(facility_ids):
+        with transaction.atomic():
+            total += _expire_offers(None, facility_id, day)
+    return total
+
+
+def _expire_offers(actor: Any, facility_id: int, day: dt.date) -> int:
+    _lock(facility_id)
     policy = load_policy()
     lapsed = 0
     for app in WaitlistApplication.objects.filter(facility_id=facility_id, status="offered"):
