@@ -196,6 +196,36 @@ def test_reveal_without_a_reason_shows_the_form_again_and_logs_nothing(as_user, 
     assert not AccessLog.objects.exists()
 
 
+def test_a_contacts_phone_is_masked_until_revealed_with_a_reason(as_user, world, pair):
+    from anlao.people.models import Contact
+
+    elder = pair[0]
+    contact = Contact.objects.create(elder=elder, name="张伟", relation="child",
+                                     phone="13912345678")
+    c = as_user(world.worker_a1)
+    page = c.get(reverse("people:detail", args=[elder.pk])).content.decode()
+    assert "13912345678" not in page and f'value="contact-{contact.pk}"' in page
+    response = c.post(reverse("people:reveal", args=[elder.pk]),
+                      {"field": f"contact-{contact.pk}", "reason": "联系家属"},
+                      HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "13912345678" in response.content.decode()
+    log = AccessLog.objects.get()
+    assert (log.entity, log.entity_id, log.field) == ("people.contact", str(contact.pk), "phone")
+
+
+def test_a_contact_of_another_elder_cannot_be_revealed_through_this_one(as_user, world, pair):
+    from anlao.people.models import Contact
+
+    elder = make_elder(world.community_a1, name="王芳", seq=3)
+    other = Contact.objects.create(elder=elder, name="王强", relation="child",
+                                   phone="13912345679")
+    response = as_user(world.worker_a1).post(
+        reverse("people:reveal", args=[pair[0].pk]),
+        {"field": f"contact-{other.pk}", "reason": "联系家属"})
+    assert response.status_code == 404
+    assert not AccessLog.objects.exists()
+
+
 def test_reveal_is_post_only(as_user, world, pair):
     assert as_user(world.worker_a1).get(
         reverse("people:reveal", args=[pair[0].pk])).status_code == 405

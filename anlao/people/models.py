@@ -173,6 +173,11 @@ class Contact(TimeStamped):
         return self.name
 
     @property
+    def reveal_field(self) -> str:
+        """The name the reveal form posts for this contact's phone."""
+        return f"contact-{self.pk}"
+
+    @property
     def masked_phone(self) -> str:
         return mask_phone(self.phone)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.core.audit import audit, changed, log_access, snapshot
-from anlao.core.errors import ServiceError, ValidationFailed
+from anlao.core.errors import NotFound, ServiceError, ValidationFailed
 from anlao.core.roles import require
 from anlao.people.models import Contact, ContactRelation, Elder, ElderStatus
 from anlao.people.selectors import elder_get
@@ -126,6 +126,21 @@ def elder_reveal(*, actor: Any, elder_id: int, field: str, reason: str,
     elder = elder_get(actor=actor, elder_id=elder_id)
     log_access(actor=actor, obj=elder, field=field, reason=reason, ip=ip)
     return getattr(elder, field)
+
+
+def contact_reveal(*, actor: Any, elder_id: int, contact_id: int, reason: str,
+                   ip: str | None = None) -> str:
+    """A contact's full phone number (e.g. to call the family in an emergency); logged."""
+    require(actor, "elder.reveal")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ServiceError(_("Give a reason for viewing the full value."), field="reason")
+    elder = elder_get(actor=actor, elder_id=elder_id)
+    contact = elder.contacts.filter(pk=contact_id).first()
+    if contact is None:
+        raise NotFound(_("No such contact."))
+    log_access(actor=actor, obj=contact, field="phone", reason=reason, ip=ip)
+    return contact.phone
 
 
 @transaction.atomic

@@ -187,17 +187,24 @@ def _render_form(request: HttpRequest, form: ElderForm, elder: Elder | None) -> 
 @login_required
 @require_POST
 def elder_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reveal one masked value of the elder, or a contact's phone (field ``contact-<id>``)."""
     elder = _elder_or_404(request, pk)
     field = request.POST.get("field", "")
+    reason, ip = request.POST.get("reason", ""), request.META.get("REMOTE_ADDR")
     masked = {"id_number": elder.masked_id_number, "phone": elder.masked_phone,
               "address": mask_address(elder.address)}
-    context = {"elder": elder, "field": field, "reason": request.POST.get("reason", ""),
-               "reason_suggestions": REASON_SUGGESTIONS, "masked": masked.get(field, ""),
-               "label": REVEAL_LABELS.get(field, field)}
+    contact = _contact_of(elder, field)
+    context = {"elder": elder, "field": field, "reason": reason,
+               "reason_suggestions": REASON_SUGGESTIONS,
+               "masked": contact.masked_phone if contact else masked.get(field, ""),
+               "label": contact.name if contact else REVEAL_LABELS.get(field, field)}
     try:
-        value = services.elder_reveal(actor=request.user, elder_id=elder.pk, field=field,
-                                      reason=request.POST.get("reason", ""),
-                                      ip=request.META.get("REMOTE_ADDR"))
+        if contact is not None:
+            value = services.contact_reveal(actor=request.user, elder_id=elder.pk,
+                                            contact_id=contact.pk, reason=reason, ip=ip)
+        else:
+            value = services.elder_reveal(actor=request.user, elder_id=elder.pk, field=field,
+                                          reason=reason, ip=ip)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied from exc
     except ServiceError as exc:
@@ -207,6 +214,17 @@ def elder_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, _reveal_template(request), context, status=status)
     context["value"] = value
     return render(request, _reveal_template(request), context)
+
+
+def _contact_of(elder: Any, field: str) -> Any:
+    """The elder's contact named by a ``contact-<id>`` field, or None; unknown ids → 404."""
+    if not field.startswith("contact-"):
+        return None
+    contact_id = field.removeprefix("contact-")
+    contact = elder.contacts.filter(pk=int(contact_id)).first() if contact_id.isdigit() else None
+    if contact is None:
+        raise Http404
+    return contact
 
 
 def _reveal_template(request: HttpRequest) -> str:
