@@ -233,3 +233,20 @@ def test_coma_needs_consciousness_scored_zero(aw):
     with pytest.raises(ValidationFailed) as exc:
         draft(aw, coma=True, answers={"B.3.9": 2})
     assert "answers.B.3.9" in exc.value.errors
+
+
+def test_a_final_assessment_reclassifies_the_elders_open_waitlist_application(aw):
+    from anlao.waitlist import services as ws
+    from tests.waitlist_fixtures import make_home
+
+    aw.elder_a1.dibao, aw.elder_a1.ability_level = True, 0
+    aw.elder_a1.save()
+    home = make_home(aw.world)
+    app = ws.waitlist_apply(actor=aw.worker_a1, elder_id=aw.elder_a1.pk, facility_id=home.pk,
+                            bed_category="nursing")
+    assert app.class_code == "general"  # 80+ only
+    finalised(aw, 20)  # level 4: disabled, and on dibao → priority
+    app.refresh_from_db()
+    assert app.class_code == "priority"
+    assert (app.events.last().kind, app.events.last().reason) == ("class_set", "reassessment")
+    assert AuditLog.objects.filter(action="waitlist.reclassify", entity_id=str(app.pk)).exists()

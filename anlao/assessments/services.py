@@ -330,4 +330,8 @@ def make_current_if_latest(*, actor: Any, assessment: Assessment) -> bool:
         audit(actor=actor, action="elder.ability_level", obj=elder, before=before,
               after={"ability_level": elder.ability_level},
               note=f"assessment {assessment.pk}")
+        # a new level can change a waiting applicant's admission class (DOMAIN §7)
+        from anlao.waitlist.services import waitlist_reclassify_elder
+
+        waitlist_reclassify_elder(actor=actor, elder_id=elder.pk)
     return True

@@ -134,6 +134,25 @@ def waitlist_reclassify(*, actor: Any, application_id: int) -> bool:
     return True
 
 
+def waitlist_reclassify_elder(*, actor: Any, elder_id: int) -> int:
+    """After the elder's ability level changed (a final assessment): set the class of each of
+    their open applications again. Called by the assessment service inside its transaction;
+    the permission was checked there. Returns how many applications changed class."""
+    changed = 0
+    policy = load_policy()
+    apps = WaitlistApplication.objects.filter(elder_id=elder_id, status__in=ACTIVE_STATUSES)
+    for app in apps.select_related("elder"):
+        _lock(app.facility_id)
+        before = app.class_code
+        if _set_class(app, actor=actor, at=timezone.now(), policy=policy,
+                      reason="reassessment"):
+            _refresh(app.facility_id, policy)
+            audit(actor=actor, action="waitlist.reclassify", obj=app, before={"class": before},
+                  after={"class": app.class_code}, note="after a final assessment")
+            changed += 1
+    return changed
+
+
 def _active(actor: Any, application_id: int) -> WaitlistApplication:
     app = application_get(actor, application_id)
     if app.status not in ACTIVE_STATUSES:
