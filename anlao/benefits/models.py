@@ -25,11 +25,19 @@ class RunState(models.TextChoices):
 FINAL_STATES = (RunState.APPROVED, RunState.EXPORTED)
 
 
+class RunKind(models.TextChoices):
+    REGULAR = "regular", _("regular run")
+    # 补发: pays only failed payments (account since fixed) and back-pay owed, nobody else.
+    SUPPLEMENTARY = "supplementary", _("supplementary run")
+
+
 class BenefitRun(models.Model):
     program = models.CharField(_("program"), max_length=64, db_index=True)
     policy_hash = models.CharField(_("policy version"), max_length=16, blank=True)
     policy_version = models.DateField(_("policy in force from"), null=True, blank=True)
     period = models.CharField(_("period"), max_length=7)  # YYYY-MM
+    kind = models.CharField(_("kind of run"), max_length=16, choices=RunKind.choices,
+                            default=RunKind.REGULAR)
     area = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("district"))
     state = models.CharField(_("state"), max_length=16, choices=RunState.choices,
@@ -66,8 +74,8 @@ class BenefitRun(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["program", "period", "area"],
-                condition=Q(state__in=["approved", "exported"]),
-                name="one_final_run_per_program_period_area",
+                condition=Q(state__in=["approved", "exported"], kind="regular"),
+                name="one_final_regular_run_per_program_period_area",
             ),
         ]
 
@@ -92,7 +100,13 @@ class BenefitRun(models.Model):
 class Entitlement(models.Model):
     """What one elder is owed by one run. Written in bulk; replaced whole on re-compute."""
 
-    run = models.ForeignKey(BenefitRun, on_delete=models.CASCADE, related_name="entitlements")
+    # No database FK and no index of its own (bench/RESULTS.md): PostgreSQL checks an FK per
+    # row, which doubled the COPY of millions of rows, and the (run, elder) unique index
+    # already serves every lookup by run. Integrity is kept by the only writer
+    # (writer.replace_rows: delete + insert inside the compute transaction, on a run row it
+    # holds) and by deletes going through the ORM (on_delete=CASCADE is applied by Django).
+    run = models.ForeignKey(BenefitRun, on_delete=models.CASCADE, related_name="entitlements",
+                            db_constraint=False, db_index=False)
     elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT, related_name="+",
                               db_constraint=False)
     amount_fen = models.BigIntegerField(_("amount (fen)"))
@@ -196,6 +210,10 @@ class LifeVerification(models.Model):
     reference = models.CharField(_("partner reference"), max_length=64, blank=True)
     score = models.DecimalField(_("match score"), max_digits=5, decimal_places=4, null=True,
                                 blank=True)
+    # A partner's report: the partner organisation and its idempotency key (one row per key).
+    partner = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT,
+                                related_name="+", null=True, blank=True)
+    idempotency_key = models.CharField(max_length=64, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", null=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -204,6 +222,9 @@ class LifeVerification(models.Model):
         ordering = ["-verified_on", "-id"]
         verbose_name = _("life verification")
         indexes = [models.Index(fields=["elder", "verified_on"], name="lifever_elder_day")]
+        constraints = [models.UniqueConstraint(
+            fields=["partner", "idempotency_key"], condition=~Q(idempotency_key=""),
+            name="one_lifever_per_partner_key")]
 
     def __str__(self) -> str:
         return f"{self.elder_id}: {self.verified_on} {self.method}"
@@ -363,3 +384,50 @@ class CheckFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.rule}/{self.elder_id}: {self.status}"
+
+
+# ---- Supplementary runs and recovery by deduction (issue 7) ------------------------------
+
+
+class Resend(models.Model):
+    """A failed or held payment that a supplementary run pays again (its claim on the line).
+
+    One claim per payment (unique): a line claimed here is not carried by a regular export,
+    and a line already carried cannot be claimed (payments._lines, supplementary.py).
+    """
+
+    run = models.ForeignKey(BenefitRun, on_delete=models.CASCADE, related_name="resends")
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="resend")
+    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False)
+    amount_fen = models.BigIntegerField()
+    community_code = models.CharField(max_length=12, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.payment_id} {self.amount_fen}"
+
+
+class Deduction(models.Model):
+    """Part of an open overpayment withheld from what a regular run pays the elder.
+
+    Replaced with the run's other rows on every compute (so a recompute never deducts
+    twice); counted as recovered on the overpayment when the run is exported.
+    """
+
+    run = models.ForeignKey(BenefitRun, on_delete=models.CASCADE, related_name="deductions")
+    overpayment = models.ForeignKey(Overpayment, on_delete=models.PROTECT,
+                                    related_name="deductions")
+    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False)
+    amount_fen = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "overpayment"],
+                                               name="one_deduction_per_run_overpayment")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.overpayment_id}: {self.amount_fen}"
+
+    @property
+    def amount_display(self) -> str:
+        return format_fen(self.amount_fen)

@@ -27,6 +27,7 @@ class Job:
     pinned_to: int | None = None  # vehicle id this job must stay with
     pinned_start: int | None = None  # keep the pinned job at (about) this start time
     preferred: int | None = None  # vehicle id the elder had before (soft)
+    demand: int = 0  # load it takes (capacity-constrained benchmarks; 0 for home care)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Vehicle:
     end: Point | None
     shift: tuple[int, int]  # working time window
     skills: frozenset[str] = frozenset()
+    capacity: int | None = None  # None = unlimited (home care); set for VRPTW benchmarks
 
 
 @dataclass
