@@ -147,3 +147,13 @@ def test_filters(world, elders, f, expected):
 def test_the_age_band_uses_completed_years(birth, on, inside):
     lo, hi = birth_range_for_age(70, 79, on)
     assert (lo <= birth <= hi) is inside
+
+
+def test_a_two_character_name_search_finds_the_pair_anywhere_in_the_name(world):
+    # on PostgreSQL this takes the bigram index path; both databases must agree with icontains
+    for seq, name in enumerate(["王秀英", "秀英", "李英秀", "Amy Li", "秀英秀英"], start=20):
+        make_elder(world.community_a1, name=name, seq=seq)
+    assert names(elders_for(world.root, ElderFilters(q="秀英"))) == {"王秀英", "秀英", "秀英秀英"}
+    assert names(elders_for(world.root, ElderFilters(q="my"))) == {"Amy Li"}
+    assert names(elders_for(world.root, ElderFilters(q="英"))) == {
+        "王秀英", "秀英", "李英秀", "秀英秀英"}

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -77,6 +78,10 @@ def _search(qs: QuerySet[Elder], q: str) -> QuerySet[Elder]:
         return qs.filter(Q(id_tail=q) | Q(phone_tail=q))
     if q.isdigit() and len(q) == 11:
         return qs.filter(phone=q)
+    if len(raw) == 2 and connection.vendor == "postgresql":
+        # the bigram index of people migration 0004: same rows as icontains, found by index
+        return qs.extra(where=["anlao_bigrams(UPPER(people_elder.name)) @> ARRAY[UPPER(%s)]"],
+                        params=[raw])
     return qs.filter(name__icontains=raw)
 
 
