@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "anlao.waitlist",
     "anlao.homecare",
     "anlao.alarms",
+    "anlao.portal",
     "anlao.demo",
 ]
 
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "anlao.portal.middleware.FamilyOnPortalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -229,7 +231,14 @@ HOMECARE = {
     "FOLLOW_UP_SHARE": envfloat("HOMECARE_FOLLOW_UP_SHARE", 0.1),  # 回访 sample
     # Co-pay the elder may be asked for above the credit, per order (fen); 0 = credit only.
     "MAX_COPAY_FEN": envint("HOMECARE_MAX_COPAY_FEN", 10_000),
+    # Month end: unspent service credit rolls into the next month (1) or expires (0).
+    "CREDIT_ROLLOVER": envbool("HOMECARE_CREDIT_ROLLOVER", False),
 }
+# The family portal: show the SMS outbox (sign-in codes) on /portal/outbox/ — demo only.
+PORTAL_SHOW_OUTBOX = envbool("PORTAL_SHOW_OUTBOX", DEBUG)
+# The care hotline shown to families (12349 is the civil-affairs elderly-care hotline in many
+# cities [verify for yours]).
+PORTAL_HOTLINE = os.getenv("PORTAL_HOTLINE", "12349")
 ALARMS = {
     "ACK_MINUTES": envint("ALARM_ACK_MINUTES", 5),  # not acknowledged → escalate to the street
     "NO_MOVEMENT_HOURS": envint("ALARM_NO_MOVEMENT_HOURS", 12),  # elders living alone

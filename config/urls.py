@@ -17,4 +17,5 @@ urlpatterns = [
     path("waitlist/", include("anlao.waitlist.urls")),
     path("homecare/", include("anlao.homecare.urls")),
     path("alarms/", include("anlao.alarms.urls")),
+    path("portal/", include("anlao.portal.urls")),
 ]

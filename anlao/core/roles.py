@@ -24,6 +24,9 @@ class Role(models.TextChoices):
     # A partner system (device vendor, face-recognition service) acting through API tokens;
     # it sees nothing but what its own organisation sent or was sent.
     PARTNER = "partner", _("partner system")
+    # A family member signed in on the portal with a one-time code; sees only the elders
+    # whose contacts carry their phone number.
+    FAMILY = "family", _("family member")
 
 
 # Staff of a provider see only the elders their organisation serves, not an area.
@@ -86,8 +89,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "catalog.manage": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
     "contract.manage": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
     "homecare.staff": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.PROVIDER_MANAGER}),
-    "order.create": AREA_STAFF | {Role.HOTLINE_OPERATOR, Role.PARTNER},
-    "order.cancel": AREA_STAFF | {Role.HOTLINE_OPERATOR, Role.PROVIDER_MANAGER},
+    "order.create": AREA_STAFF | {Role.HOTLINE_OPERATOR, Role.PARTNER, Role.FAMILY},
+    "order.cancel": AREA_STAFF | {Role.HOTLINE_OPERATOR, Role.PROVIDER_MANAGER, Role.FAMILY},
     "dispatch.manage": frozenset({Role.PROVIDER_MANAGER}),
     "visit.record": frozenset({Role.CAREGIVER}),
     "visit.review": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.STREET_OFFICER}),
@@ -102,6 +105,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "alarm.ingest": frozenset({Role.PARTNER}),
     "device.manage": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.STREET_OFFICER,
                                 Role.COMMUNITY_WORKER, Role.HOTLINE_OPERATOR}),
+    # The family portal: families see their own elders, order services and rate visits.
+    "portal.use": frozenset({Role.FAMILY}),
     # A face-recognition partner reports life verifications through the API.
     "life.partner": frozenset({Role.PARTNER}),
 }

@@ -16,6 +16,7 @@ EXTRA_STEPS = [
     "anlao.homecare.demo:seed",  # catalog, providers, caregivers, contracts, credit, care plans
     "anlao.homecare.demo_visits:seed",  # a month of visits, anomalies, follow-ups, settlement
     "anlao.alarms.demo:seed",  # devices and some alarms
+    "anlao.portal.demo:seed",  # a demo family number for the portal
 ]
 
 

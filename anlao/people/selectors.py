@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from anlao.areas.models import Area
 from anlao.core.errors import NotFound
-from anlao.core.roles import has_perm, is_provider_staff
+from anlao.core.roles import Role, has_perm, is_provider_staff
 from anlao.core.scoping import scope_by_area
 from anlao.people.idnumbers import upgrade_15
-from anlao.people.models import ALONE_SITUATIONS, CATEGORY_FIELDS, Elder
+from anlao.people.models import ALONE_SITUATIONS, CATEGORY_FIELDS, Elder, ElderStatus
 
 AGE_BANDS = {"60-69": (60, 69), "70-79": (70, 79), "80-89": (80, 89), "90-99": (90, 99),
              "100+": (100, 200)}
@@ -26,6 +26,11 @@ def elders_visible(actor: Any) -> QuerySet[Elder]:
     if not has_perm(actor, "elder.view"):
         return Elder.objects.none()
     qs = Elder.objects.all()
+    if getattr(actor, "role", "") == Role.FAMILY and not actor.is_superuser:
+        # the portal: the elders whose recorded contacts carry this family member's number
+        if not actor.phone:
+            return qs.none()
+        return qs.filter(contacts__phone=actor.phone, status=ElderStatus.ACTIVE).distinct()
     if is_provider_staff(actor):
         if not actor.organisation_id:
             return qs.none()

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from anlao.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("code/", views.code, name="code"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("elders/", views.elders, name="elders"),
+    path("elders/<int:pk>/", views.elder, name="elder"),
+    path("outbox/", views.outbox, name="outbox"),
+]
