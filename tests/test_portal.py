@@ -134,3 +134,58 @@ def test_the_elder_page_lists_coming_services_and_care_home_applications(client,
     assert "公办福利院" in body and "number 1 in the queue" in body
     assert "No services booked." in body
     assert timezone.localdate()  # the page renders with today's date
+
+
+def test_a_family_books_a_service_once_and_cancels_it(client, world, family):
+    from anlao.homecare.models import Order
+    from tests.homecare_fixtures import active_contract, grant
+
+    mother = family[0]
+    active_contract(world)
+    today = timezone.localdate()
+    grant(mother, 20000, period=today.replace(day=1))
+    c = _signed_in(client, family)
+    form = c.get(reverse("portal:order", args=[mother.pk]))
+    assert form.status_code == 200
+    bath = next(i for i in form.context["items"] if i.code == "BATH-HOME")
+    day = today + dt.timedelta(days=1)
+    data = {"item": str(bath.pk), "date": day.isoformat(), "window": "08:00-10:00",
+            "note": "", "token": "abc123"}
+    assert c.post(reverse("portal:order", args=[mother.pk]), data).status_code == 302
+    c.post(reverse("portal:order", args=[mother.pk]), data)  # a double tap
+    order = Order.objects.get()
+    assert (order.channel, order.elder, order.date) == ("portal", mother, day)
+    page = c.get(reverse("portal:elder", args=[mother.pk])).content.decode()
+    assert bath.name in page
+    c.post(reverse("portal:order_cancel", args=[mother.pk, order.pk]))
+    order.refresh_from_db()
+    assert order.state == "cancelled"
+
+
+def test_a_family_cannot_book_for_or_cancel_anothers_elder(client, world, family):
+    from anlao.homecare.models import Order
+    from tests.homecare_fixtures import active_contract, grant
+
+    _mother, stranger = family
+    active_contract(world)
+    grant(stranger, 20000, period=timezone.localdate().replace(day=1))
+    c = _signed_in(client, family)
+    assert c.get(reverse("portal:order", args=[stranger.pk])).status_code == 404
+    assert not Order.objects.exists()
+
+
+def test_a_booking_beyond_the_credit_and_co_pay_shows_why(client, world, settings, family):
+    from anlao.homecare.models import Order
+    from tests.homecare_fixtures import active_contract
+
+    settings.HOMECARE = {**settings.HOMECARE, "MAX_COPAY_FEN": 0}
+    mother = family[0]
+    active_contract(world)
+    c = _signed_in(client, family)
+    bath = next(i for i in c.get(reverse("portal:order", args=[mother.pk])).context["items"]
+                if i.code == "BATH-HOME")
+    day = timezone.localdate() + dt.timedelta(days=1)
+    response = c.post(reverse("portal:order", args=[mother.pk]), {
+        "item": str(bath.pk), "date": day.isoformat(), "window": "08:00-10:00", "token": "t1"})
+    assert response.status_code == 400 and "Not enough service credit" in response.content.decode()
+    assert not Order.objects.exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from anlao.portal import views
+from anlao.portal import ordering, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,5 +9,8 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign_out"),
     path("elders/", views.elders, name="elders"),
     path("elders/<int:pk>/", views.elder, name="elder"),
+    path("elders/<int:pk>/order/", ordering.order_new, name="order"),
+    path("elders/<int:pk>/orders/<int:order_id>/cancel/", ordering.order_cancel,
+         name="order_cancel"),
     path("outbox/", views.outbox, name="outbox"),
 ]

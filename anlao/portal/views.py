@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -99,18 +100,18 @@ def elder(request: HttpRequest, pk: int) -> HttpResponse:
         "applications": selectors.waitlist_applications(person),
         "several": selectors.family_elders(request.user).count() > 1,
         "HOTLINE": settings.PORTAL_HOTLINE,
+        "order_url": reverse("portal:order", args=[person.pk]),
     }
     context.update(_credit_context(person))
     return render(request, "portal/elder.html", context)
 
 
 def _credit_context(person) -> dict:
-    """This month's service credit, when the home-care credit ledger is there."""
-    try:
-        from anlao.homecare.credit import balance_summary
-    except ImportError:
-        return {}
-    return {"credit": balance_summary(person)}
+    """This month's service credit left, in yuan (all categories together)."""
+    from anlao.homecare.credit import balance, month_of
+
+    left = balance(person.pk, month_of(timezone.localdate()))
+    return {"credit_left": left, "credit_yuan": f"{left / 100:.2f}"}
 
 
 def outbox(request: HttpRequest) -> HttpResponse:
