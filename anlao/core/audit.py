@@ -32,8 +32,9 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
-    """Only the keys whose value differs, so audit rows stay readable."""
-    keys = [k for k in after if before.get(k) != after.get(k)]
+    """Only the keys whose value differs, so audit rows stay readable. The row's own
+    ``updated_at`` is bookkeeping, not a change: a save that changed nothing else is none."""
+    keys = [k for k in after if k != "updated_at" and before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 

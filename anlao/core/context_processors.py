@@ -15,7 +15,7 @@ def site(request: HttpRequest) -> dict:
             perm.replace(".", "_"): has_perm(user, perm)
             for perm in ("elder.write", "elder.import", "elder.export", "audit.view",
                          "assessment.view", "policy.view", "benefit.view",
-                         "facility.view", "workforce.view", "waitlist.view",
+                         "facility.view", "facility.write", "workforce.view", "waitlist.view",
                          "payment.account", "payment.view", "homecare.view",
                          "dispatch.manage", "visit.record", "visit.review", "alarm.view",
                          "settlement.view", "catalog.manage", "contract.manage",

@@ -64,7 +64,12 @@ def seed(seed: int, stdout: Any) -> None:
 
 
 def _clear() -> None:
+    from anlao.homecare.models import CaregiverProfile, Leave
+
     ClaimBatch.objects.all().delete()
+    # Home-care profiles hang off caregivers (PROTECT); the home-care demo step makes new ones.
+    Leave.objects.all().delete()
+    CaregiverProfile.objects.all().delete()
     Caregiver.objects.all().delete()
 
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from anlao.accounts.models import Organisation
 from anlao.areas.models import Area
-from anlao.core.audit import audit, log_access, snapshot
+from anlao.core.audit import audit, changed, log_access, snapshot
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.masking import mask_phone
 from anlao.core.roles import is_provider_staff, require
 from anlao.core.scoping import area_in_scope
 from anlao.people.idnumbers import InvalidIdNumber, age_on, parse_resident_id
@@ -87,6 +88,66 @@ def _writable(actor: Any, caregiver_id: Any) -> Caregiver:
         return selectors.caregivers_visible(actor).select_for_update().get(pk=caregiver_id)
     except (Caregiver.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("No such caregiver.")) from exc
+
+
+# Only these change after recording. The ID number, and the birth date and sex read from it,
+# identify the person: the duplicate check, claim lines and the audit trail all hang on them,
+# so a wrong one is corrected by recording the person again, not by an edit.
+CAREGIVER_EDITABLE = ("name", "phone", "area_id", "is_active")
+NAME_MAX = Caregiver._meta.get_field("name").max_length
+
+
+def _phone_errors(phone: str) -> list[str]:
+    if phone and not (phone.isdigit() and 7 <= len(phone) <= 20):
+        return [_("Phone must be digits only.")]
+    return []
+
+
+def _new_area(actor: Any, c: Caregiver, area_id: Any) -> Area:
+    if str(area_id) == str(c.area_id):
+        return c.area
+    # A record is moved only between areas the actor answers for: provider staff have no
+    # jurisdiction, and a caregiver seen through a job here stays where the record is kept.
+    area = Area.objects.filter(pk=area_id).first() if str(area_id).isdigit() else None
+    if is_provider_staff(actor) or not area_in_scope(actor, c.area):
+        raise ValidationFailed({"area": [_("Only staff of the area where the record is kept "
+                                           "can move it to another area.")]})
+    if area is None or not area_in_scope(actor, area):
+        raise ValidationFailed({"area": [_("Choose an area in your jurisdiction.")]})
+    return area
+
+
+@transaction.atomic
+def caregiver_update(*, actor: Any, caregiver_id: Any, name: str | None = None,
+                     phone: str | None = None, area_id: Any = None,
+                     is_active: bool | None = None) -> Caregiver:
+    """Change a caregiver's name, phone, area or active flag; ``None`` keeps the value
+    (``phone=""`` removes the phone). Audited with the changed fields only."""
+    c = _writable(actor, caregiver_id)
+    errors: dict[str, list[str]] = {}
+    if name is not None and not name.strip():
+        errors["name"] = [_("Name is required.")]
+    elif name is not None and len(name.strip()) > NAME_MAX:
+        errors["name"] = [_("A name has at most %(n)d characters.") % {"n": NAME_MAX}]
+    if phone is not None and _phone_errors(phone.strip()):
+        errors["phone"] = _phone_errors(phone.strip())
+    if errors:
+        raise ValidationFailed(errors)
+    before = snapshot(c, CAREGIVER_EDITABLE)
+    if area_id is not None:
+        c.area = _new_area(actor, c, area_id)
+    c.name = c.name if name is None else name.strip()
+    c.phone = c.phone if phone is None else phone.strip()
+    c.is_active = c.is_active if is_active is None else bool(is_active)
+    old, new = changed(before, snapshot(c, CAREGIVER_EDITABLE))
+    if new:
+        c.save(update_fields=[*new, "updated_at"])
+        # Phones are masked in the trail as on every page; that it changed is what matters.
+        for values in (old, new):
+            if "phone" in values:
+                values["phone"] = mask_phone(values["phone"])
+        audit(actor=actor, action="caregiver.update", obj=c, before=old, after=new)
+    return c
 
 
 def _employment_errors(start: dt.date | None, end: dt.date | None, role: str) -> dict:
