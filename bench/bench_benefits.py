@@ -251,7 +251,15 @@ def _insert_elders(frame: pl.DataFrame, communities: list[int]) -> None:
 
 def _time_checks(skip: bool) -> list[float]:
     """Wrap checks.run_checks (another module, run with every compute) to time it apart."""
+    import logging
+
     from anlao.benefits import checks
+    log = logging.getLogger("anlao.benefits.checks")  # per-rule timings, printed
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(logging.Formatter("    %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
     spent = [0.0]
     real = checks.run_checks
 

@@ -174,3 +174,25 @@ def test_only_officers_may_review_a_finding(town, persona):
         checks_review.finding_review(actor=getattr(town, persona), finding_id=f.pk,
                                      status="dismissed", note="x")
     assert CheckFinding.objects.get(pk=f.pk).status == "open"
+
+
+@pytest.mark.parametrize("birth, flagged_as", [
+    (dt.date(1916, 3, 1), None),  # 110 on 2026-03-01: the maximum itself is plausible
+    (dt.date(1916, 2, 28), None),
+    (dt.date(1915, 3, 1), "too_old"),  # 111 on the day
+    (dt.date(1966, 3, 1), None),  # 60 on the day
+    (dt.date(1966, 3, 2), "too_young"),  # 59 until tomorrow
+])
+def test_the_age_limits_are_exact_on_the_first_of_the_period(town, birth, flagged_as):
+    make_elder(town.community_a1, name="赵奶奶", birth=birth, seq=8, dibao=True)
+    run = computed(town, program="test-care-a")
+    found = {f.elder.name: f.detail["problem"] for f in CheckFinding.objects.filter(
+        run=run, rule="implausible_age").select_related("elder")}
+    assert found == ({"赵奶奶": flagged_as} if flagged_as else {})
+
+
+def test_a_birth_date_that_differs_from_the_id_number_is_flagged(town):
+    Elder.objects.filter(pk=town.li.pk).update(birth_date=dt.date(1944, 8, 9))
+    run = computed(town)
+    detail = CheckFinding.objects.get(run=run, rule="implausible_age").detail
+    assert (detail["problem"], detail["birth_date"]) == ("id_mismatch", "1944-08-09")

@@ -108,16 +108,12 @@ def test_the_worklist_and_overpayment_pages_answer_by_role(town):
     assert client(town.worker_a1).get("/benefits/overpayments/").status_code == 403
 
 
-def test_a_partner_posts_a_face_recognition_result(town):
-    body = {"elder_id": town.zhang.pk, "verified_on": "2026-05-07", "score": "0.95",
-            "reference": "FR-2026-0001"}
-    created = ApiClient(town.worker_a1).post("/api/benefits/life-verifications/face", body)
-    assert created.status_code == 201 and created.json()["method"] == "face"
-    low = ApiClient(town.worker_a1).post("/api/benefits/life-verifications/face",
-                                         {**body, "score": "0.5"})
-    assert low.status_code == 422 and "score" in low.json()["errors"]
-    other = ApiClient(town.worker_b1).post("/api/benefits/life-verifications/face", body)
-    assert other.status_code == 404
-    assert ApiClient(town.caregiver).post("/api/benefits/life-verifications/face",
-                                          body).status_code == 403
-    assert LifeVerification.objects.count() == 1
+def test_area_staff_no_longer_post_to_the_partner_endpoint(town):
+    """The face endpoint is the partners' (tests/test_benefits_partner.py); staff record
+    verifications on the elder's payment page."""
+    body = {"id_number": town.zhang.id_number, "method": "face", "result": "pass",
+            "at": "2026-05-07T09:30:00+08:00", "idempotency_key": "k1"}
+    for staff in (town.worker_a1, town.district_officer, town.caregiver):
+        assert ApiClient(staff).post("/api/benefits/life-verifications/face",
+                                     body).status_code == 403
+    assert LifeVerification.objects.count() == 0

@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from anlao.benefits import labels, lifeverify, selectors
+from anlao.benefits import labels, partner, selectors
 from anlao.benefits.engine import Explanation
-from anlao.benefits.models import BenefitRun, VerifyMethod
+from anlao.benefits.models import BenefitRun
 from anlao.core.api_support import ERROR_RESPONSES, Page, PageParams, paginate
 
 router = Router(tags=["benefits"])
@@ -23,6 +23,8 @@ class RunOut(Schema):
     program: str
     period: str = Field(description="YYYY-MM")
     district_code: str
+    kind: str = Field(description="regular, or supplementary (补发: failed payments and "
+                      "back-pay only)")
     state: str = Field(description="draft, computed, reviewed, approved or exported")
     policy_hash: str
     elder_count: int
@@ -77,7 +79,7 @@ class RunFilters(Schema):
 
 def _run(run: BenefitRun) -> dict[str, Any]:
     return {"id": run.pk, "program": run.program, "period": run.period,
-            "district_code": run.area.code, "state": run.state,
+            "district_code": run.area.code, "kind": run.kind, "state": run.state,
             "policy_hash": run.policy_hash, "elder_count": run.elder_count,
             "paid_count": run.paid_count, "total_fen": run.total_fen,
             "computed_by": run.computed_by.username if run.computed_by else None,
@@ -133,33 +135,43 @@ def explain(request: HttpRequest, program: str, period: str, elder_id: int) -> d
 
 
 class FaceResultIn(Schema):
-    elder_id: int
-    verified_on: dt.date = Field(description="The day the face was matched (Asia/Shanghai).")
-    score: Decimal = Field(ge=0, le=1, description="Match score 0–1; at least 0.80 is accepted.")
+    id_number: str = Field(max_length=32, description="The elder's resident ID (18 characters "
+                           "or a legacy 15-digit number).")
+    method: str = Field("face", description="Always `face`.")
+    result: str = Field(description="`pass` (the face matched) or `fail`.")
+    at: dt.datetime = Field(description="When the face was matched, with UTC offset.")
     reference: str = Field("", max_length=64, description="The partner's own record id.")
+    idempotency_key: str = Field(max_length=64, description="Unique per message: a repeated "
+                                 "message makes one verification.")
+    score: Decimal | None = Field(None, ge=0, le=1, description="Match score 0–1 (optional; "
+                                  "a pass below 0.80 is refused).")
 
 
-class VerificationOut(Schema):
-    id: int
-    elder_id: int
-    verified_on: dt.date
-    method: str
-    score: Decimal | None
-    reference: str
+class FaceReportOut(Schema):
+    verification_id: int | None = Field(description="None when the result was `fail`.")
+    verified_on: dt.date | None
+    recorded: bool = Field(description="True when this message recorded a verification now.")
+    duplicate: bool = Field(description="True when the idempotency key was seen before.")
 
 
-@router.post("/life-verifications/face", response={201: VerificationOut, **ERROR_RESPONSES},
-             summary="Record a partner's face-recognition result (生存认证)")
+@router.post("/life-verifications/face",
+             response={200: FaceReportOut, 201: FaceReportOut, **ERROR_RESPONSES},
+             summary="A partner reports a face-recognition result (生存认证)")
 def face_result(request: HttpRequest, body: FaceResultIn) -> Status:
-    """A partner posts a face match for an elder in the token owner's scope (needs
-    `life.record`). The elder counts as verified on `verified_on`; a score below 0.80, a
-    future date or a date after a recorded death is refused with field errors."""
-    row = lifeverify.verification_record(
-        actor=request.auth, elder_id=body.elder_id, verified_on=body.verified_on,
-        method=VerifyMethod.FACE, score=body.score, reference=body.reference)
-    return Status(201, {"id": row.pk, "elder_id": row.elder_id, "verified_on": row.verified_on,
-                        "method": row.method, "score": row.score,
-                        "reference": row.reference})
+    """For partner systems only (role partner, `life.partner`; staff record verifications on
+    the elder's payment page). The elder must live in the partner organisation's area:
+    otherwise, or for an unknown ID number, 404. The answer never carries elder data.
+    201 when recorded, 200 for a repeated idempotency key or a `fail` result."""
+    report = partner.partner_report(
+        actor=request.auth, id_number=body.id_number, method=body.method, result=body.result,
+        at=body.at, reference=body.reference, idempotency_key=body.idempotency_key,
+        score=body.score)
+    row = report.verification
+    duplicate = row is not None and not report.created
+    return Status(201 if report.created else 200, {
+        "verification_id": row.pk if row else None,
+        "verified_on": row.verified_on if row else None,
+        "recorded": report.created, "duplicate": duplicate})
 
 
 from anlao.benefits import checks_api  # noqa: E402, F401  (registers GET /runs/{id}/findings)

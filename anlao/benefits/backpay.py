@@ -28,23 +28,31 @@ from anlao.benefits.models import (
     Overpayment,
     Payment,
     PaymentStatus,
+    RunKind,
     RunState,
     Withheld,
 )
 from anlao.benefits.policy import Program
 
 LOOKBACK_MONTHS = 12
+# A back-pay month is claimed by the first run that holds it in one of these states
+# (supplementary.py): another run's compute skips it, so it is never paid twice.
+CLAIMING_STATES = (RunState.COMPUTED, RunState.REVIEWED, *FINAL_STATES)
 BACKPAY_SCHEMA = {"id": pl.Int64, "month": pl.String, "amount_fen": pl.Int64,
                   "community_code": pl.String}
 WITHHELD_SCHEMA = {"id": pl.Int64, "amount_fen": pl.Int64, "community_code": pl.String}
 
 
-def _earlier_runs(run: BenefitRun, states: tuple[str, ...]) -> list[BenefitRun]:
+def earlier_runs(run: BenefitRun, states: tuple[str, ...],
+                 inclusive: bool = False) -> list[BenefitRun]:
+    """Regular runs of the run's program and district in the lookback (its month too if
+    ``inclusive``: a supplementary run pays back-pay withheld by its own month's run)."""
     start = parse_period(run.period)
     since = add_months(start, -LOOKBACK_MONTHS).strftime("%Y-%m")
+    before = {"period__lte" if inclusive else "period__lt": run.period}
     return list(BenefitRun.objects.filter(
-        program=run.program, area=run.area, state__in=states, period__lt=run.period,
-        period__gte=since).order_by("period"))
+        program=run.program, area=run.area, state__in=states, period__gte=since,
+        kind=RunKind.REGULAR, **before).order_by("period"))
 
 
 def withheld(program: Program, frame: pl.DataFrame, start: dt.date,
@@ -66,7 +74,7 @@ def backpay(run: BenefitRun, program: Program, frame: pl.DataFrame) -> pl.DataFr
     version = program.version_on(parse_period(run.period))
     parts = []
     if version is not None and version.life is not None and frame.height:
-        for earlier in _earlier_runs(run, FINAL_STATES):
+        for earlier in earlier_runs(run, FINAL_STATES):
             parts.append(_backpay_for(run, earlier, program, frame))
     parts = [p for p in parts if p.height]
     return pl.concat(parts) if parts else pl.DataFrame(schema=BACKPAY_SCHEMA)
@@ -89,7 +97,7 @@ def _backpay_for(run: BenefitRun, earlier: BenefitRun, program: Program,
         ok = ok & more
     verified = frame.get_column("id").filter(ok).to_list()
     done = list(BackPay.objects.filter(month=earlier.period, run__program=run.program,
-                                       run__area=run.area, run__state__in=FINAL_STATES)
+                                       run__area=run.area, run__state__in=CLAIMING_STATES)
                 .exclude(run=run).values_list("elder_id", flat=True))
     out = held.filter(pl.col("id").is_in(verified) & ~pl.col("id").is_in(done))
     return out.select("id", pl.lit(earlier.period).alias("month"), "amount_fen",
@@ -139,7 +147,7 @@ def overpayments(run: BenefitRun, program: Program, frame: pl.DataFrame) -> list
         return found
     known = set(Overpayment.objects.filter(elder_id__in=gone.get_column("id").to_list())
                 .values_list("elder_id", "source_run_id"))
-    for earlier in _earlier_runs(run, (RunState.EXPORTED,)):
+    for earlier in earlier_runs(run, (RunState.EXPORTED,)):
         found.extend(_overpaid_in(run, earlier, program, gone, known))
     return found
 

@@ -19,6 +19,8 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 from django.db import connection
+from django.db.models import F, IntegerField, Q
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, Length, Substr
 from django.utils.translation import gettext_lazy as _
 
 from anlao.areas.models import Area
@@ -34,6 +36,7 @@ from anlao.benefits.models import (
 )
 from anlao.benefits.policy import load_programs
 from anlao.core.audit import audit
+from anlao.people.idnumbers import upgrade_15
 from anlao.people.models import Elder, ElderStatus
 
 Findings = dict[int, dict[str, Any]]
@@ -84,35 +87,52 @@ def deceased_or_moved(run: BenefitRun) -> Findings:
     return found
 
 
-# An 18-digit number without its century digits and check digit is the old 15-digit form,
-# so a legacy record of the same person matches (upgrade_15 in people.idnumbers).
-_ID_KEY = ("CASE WHEN LENGTH({c}) = 18 THEN SUBSTR({c}, 1, 6) || SUBSTR({c}, 9, 9) "
-           "ELSE {c} END")
+def _legacy_pairs() -> list[tuple[int, int]]:
+    """(elder, other) pairs of active records that are one person: a legacy 15-digit number
+    and the 18-digit number it upgrades to (people.idnumbers.upgrade_15), both ways.
+
+    Two active records never share the same number (a partial unique constraint on the
+    elder table), so a duplicate is always a 15/18-digit pair. Only the legacy records are
+    read (a scan with a cheap length test, no key computed per elder), then their 18-digit
+    forms are looked up by the indexed ID number — not a key computed and grouped over every
+    elder of the registry per run (bench/RESULTS.md: that was most of the checks' time).
+    """
+    legacy = dict(Elder.objects.filter(status=ElderStatus.ACTIVE).annotate(
+        n=Length("id_number")).filter(n=15).values_list("id_number", "id"))
+    if not legacy:
+        return []
+    upgraded = {upgrade_15(number): pk for number, pk in legacy.items()}
+    pairs = []
+    for chunk in _chunks(list(upgraded), 5000):
+        for number, pk in Elder.objects.filter(status=ElderStatus.ACTIVE,
+                                               id_number__in=chunk).values_list("id_number",
+                                                                                "id"):
+            pairs += [(pk, upgraded[number]), (upgraded[number], pk)]
+    return pairs
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def id_in_two_districts(run: BenefitRun) -> Findings:
     """A paid elder whose ID number (or its 15-digit form) is also on another active record."""
-    # Group by the key first (a sort or hash: n log n), then join only the duplicated keys;
-    # a join on the expression itself is a nested loop on SQLite.
-    sql = f"""
-        WITH k AS (SELECT id, {_ID_KEY.format(c="id_number")} AS idkey, residence_area_id
-                   FROM {_table(Elder)} WHERE status = %s),
-             d AS (SELECT idkey FROM k GROUP BY idkey HAVING COUNT(*) > 1),
-             m AS (SELECT k.id, k.idkey, k.residence_area_id FROM k JOIN d ON d.idkey = k.idkey)
-        SELECT en.elder_id, o.id, a.code, a.path
-        FROM {_table(Entitlement)} en
-        JOIN m e ON e.id = en.elder_id
-        JOIN m o ON o.idkey = e.idkey AND o.id <> e.id
-        JOIN {_table(Area)} a ON a.id = o.residence_area_id
-        WHERE en.run_id = %s
-        ORDER BY en.elder_id, o.id"""
+    pairs = _legacy_pairs()
+    if not pairs:
+        return {}
+    paid = set(Entitlement.objects.filter(run=run, elder_id__in={e for e, _o in pairs})
+               .values_list("elder_id", flat=True))
+    others = {o for e, o in pairs if e in paid}
+    where = dict(Elder.objects.filter(pk__in=others).values_list(
+        "pk", "residence_area__code")) if others else {}
+    paths = dict(Area.objects.filter(code__in=set(where.values())).values_list("code", "path"))
     found: Findings = {}
-    with connection.cursor() as cur:
-        cur.execute(sql, [ElderStatus.ACTIVE, run.pk])
-        for eid, other, code, path in cur.fetchall():
+    for eid, other in sorted(pairs):
+        if eid in paid:
+            code = where.get(other, "")
             found.setdefault(eid, {"others": []})["others"].append({
                 "elder_id": other, "community_code": code,
-                "other_district": not path.startswith(run.area.path)})
+                "other_district": not paths.get(code, "").startswith(run.area.path)})
     return found
 
 
@@ -122,6 +142,8 @@ def shared_account(run: BenefitRun) -> Findings:
     Elders of one household count once: a couple sharing a card is not suspicious.
     """
     acc, elder = _table(PaymentAccount), _table(Elder)
+    # The shared accounts first (few), then which of their elders this run pays: joining
+    # every entitlement of the run to the accounts cost seconds at 3M even with no accounts.
     sql = f"""
         WITH shared AS (
             SELECT pa.bank, pa.account_number,
@@ -131,28 +153,49 @@ def shared_account(run: BenefitRun) -> Findings:
             FROM {acc} pa JOIN {elder} e ON e.id = pa.elder_id
             WHERE pa.active = %s
             GROUP BY pa.bank, pa.account_number)
-        SELECT en.elder_id, pa.bank, pa.account_number, s.units, s.elders
-        FROM {_table(Entitlement)} en
-        JOIN {acc} pa ON pa.elder_id = en.elder_id AND pa.active = %s
+        SELECT pa.elder_id, pa.bank, pa.account_number, s.units, s.elders
+        FROM {acc} pa
         JOIN shared s ON s.bank = pa.bank AND s.account_number = pa.account_number
-        WHERE en.run_id = %s AND s.units >= %s"""
+        WHERE pa.active = %s AND s.units >= %s"""
     with connection.cursor() as cur:
-        cur.execute(sql, [True, True, run.pk, threshold("BENEFITS_CHECK_SHARED_ACCOUNT_MIN")])
-        rows = cur.fetchall()
+        cur.execute(sql, [True, True, threshold("BENEFITS_CHECK_SHARED_ACCOUNT_MIN")])
+        rows = {r[0]: r for r in cur.fetchall()}
+    paid: set[int] = set()
+    for chunk in _chunks(list(rows), 5000):
+        paid.update(Entitlement.objects.filter(run=run, elder_id__in=chunk).values_list(
+            "elder_id", flat=True))
     return {eid: {"bank": BANKS.get(bank, {}).get("name", bank),
                   "account": "*" * max(len(number) - 4, 0) + number[-4:],
                   "households": units, "elders": n}
-            for eid, bank, number, units, n in rows}
+            for eid, bank, number, units, n in rows.values() if eid in paid}
 
 
 def implausible_age(run: BenefitRun) -> Findings:
     """A paid elder older than the maximum or younger than the minimum age on the 1st of the
-    period, or whose birth date differs from the one encoded in the ID number."""
-    rows = list(Entitlement.objects.filter(run=run).values_list(
-        "elder_id", "elder__birth_date", "elder__id_number"))
+    period, or whose birth date differs from the one encoded in the ID number.
+
+    The database returns only suspects (birth dates outside the plausible range, or an
+    18-digit number whose date digits differ from the birth date), never every paid elder;
+    the ages and problems are then worked out in Polars on those few rows.
+    """
+    day = parse_period(run.period)
+    lo, hi = threshold("BENEFITS_CHECK_AGE_MIN"), threshold("BENEFITS_CHECK_AGE_MAX")
+    # Age on `day` > hi  <=>  born on or before the day, hi + 1 years earlier (day is a 1st).
+    oldest, youngest = day.replace(year=day.year - hi - 1), day.replace(year=day.year - lo)
+    digits = {"y": (7, 4, ExtractYear), "m": (11, 2, ExtractMonth), "d": (13, 2, ExtractDay)}
+    mismatch = Q()
+    for name in digits:
+        mismatch |= ~Q(**{f"id_{name}": F(f"b_{name}")})
+    suspects = Elder.objects.filter(pk__in=Entitlement.objects.filter(run=run).values(
+        "elder_id")).annotate(
+        n=Length("id_number"),
+        **{f"id_{k}": Cast(Substr("id_number", s_, n_), IntegerField())
+           for k, (s_, n_, _p) in digits.items()},
+        **{f"b_{k}": p("birth_date") for k, (_s, _n, p) in digits.items()},
+    ).filter(Q(birth_date__lte=oldest) | Q(birth_date__gt=youngest) | (Q(n=18) & mismatch))
+    rows = list(suspects.values_list("id", "birth_date", "id_number"))
     if not rows:
         return {}
-    day = parse_period(run.period)
     frame = pl.DataFrame(rows, schema={"id": pl.Int64, "birth": pl.Date, "idn": pl.String},
                          orient="row")
     birth = pl.col("birth")
@@ -160,7 +203,6 @@ def implausible_age(run: BenefitRun) -> Findings:
         (pl.lit(day.month) == birth.dt.month()) & (pl.lit(day.day) < birth.dt.day()))
     in_id = pl.when(pl.col("idn").str.len_chars() == 18).then(
         pl.col("idn").str.slice(6, 8).str.to_date("%Y%m%d", strict=False))
-    lo, hi = threshold("BENEFITS_CHECK_AGE_MIN"), threshold("BENEFITS_CHECK_AGE_MAX")
     frame = frame.with_columns(age=pl.lit(day.year) - birth.dt.year() - late.cast(pl.Int32),
                                id_birth=in_id)
     frame = frame.with_columns(problem=pl.when(pl.col("age") > hi).then(pl.lit("too_old"))

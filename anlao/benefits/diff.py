@@ -13,7 +13,7 @@ import polars as pl
 from anlao.areas.models import Area
 from anlao.benefits.engine import add_months, parse_period
 from anlao.benefits.frame import read_query
-from anlao.benefits.models import FINAL_STATES, BenefitRun, Entitlement
+from anlao.benefits.models import FINAL_STATES, BenefitRun, Entitlement, RunKind
 from anlao.benefits.policy import Program
 
 
@@ -23,7 +23,8 @@ def previous_run(run: BenefitRun, program: Program) -> BenefitRun | None:
     step = version.months_per_payment if version else 1
     prev_period = add_months(start, -step).strftime("%Y-%m")
     return (BenefitRun.objects.filter(program=run.program, area=run.area, period=prev_period,
-                                      state__in=FINAL_STATES).order_by("-id").first())
+                                      state__in=FINAL_STATES, kind=RunKind.REGULAR)
+            .order_by("-id").first())
 
 
 def _previous_frame(prev: BenefitRun | None) -> pl.DataFrame:

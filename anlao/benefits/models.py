@@ -310,8 +310,8 @@ class Payment(models.Model):
 
 class Recovery(models.TextChoices):
     OPEN = "open", _("open")
-    RECOVERING = "recovering", _("recovering")
-    RECOVERED = "recovered", _("recovered")
+    RECOVERING = "recovering", _("partly recovered")
+    RECOVERED = "recovered", _("fully recovered")
     WRITTEN_OFF = "written_off", _("written off")
 
 

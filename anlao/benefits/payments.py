@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anlao.benefits import bankfiles, services
+from anlao.benefits import bankfiles, recovery, services
 from anlao.benefits.models import (
     BackPay,
     BenefitRun,
+    Deduction,
     Entitlement,
     Overpayment,
     Payment,
@@ -23,6 +24,8 @@ from anlao.benefits.models import (
     PaymentKind,
     PaymentStatus,
     Recovery,
+    Resend,
+    RunKind,
     RunState,
 )
 from anlao.core.audit import audit, log_access, snapshot
@@ -99,25 +102,58 @@ def _line(run: BenefitRun, n: int, elder_id: int, kind: str, fen: int, community
                    fail_reason="" if acc else "no_account")
 
 
-def _lines(run: BenefitRun) -> list[tuple[int, str, int, str, Payment | None]]:
-    rows: list[tuple[int, str, int, str, Payment | None]] = [
-        (e, PaymentKind.REGULAR, fen, c, None) for e, fen, c in Entitlement.objects.filter(
-            run=run).order_by("community_code", "elder_id").values_list(
-            "elder_id", "amount_fen", "community_code")]
-    back = (BackPay.objects.filter(run=run).values("elder_id", "community_code")
-            .annotate(fen=Sum("amount_fen")).order_by("community_code", "elder_id"))
-    rows += [(b["elder_id"], PaymentKind.BACKPAY, b["fen"], b["community_code"], None)
-             for b in back]
-    # Failed and held lines of earlier exported runs of the same program and district.
+Row = tuple[int, str, int, str, "Payment | None"]
+
+
+def _lines(run: BenefitRun) -> list[Row]:
+    if run.kind == RunKind.SUPPLEMENTARY:
+        return _supplementary_lines(run)
+    deducted = dict(Deduction.objects.filter(run=run).values("elder_id").annotate(
+        fen=Sum("amount_fen")).values_list("elder_id", "fen"))
+    rows: list[Row] = [
+        (e, PaymentKind.REGULAR, fen - deducted.get(e, 0), c, None)
+        for e, fen, c in Entitlement.objects.filter(run=run).order_by(
+            "community_code", "elder_id").values_list("elder_id", "amount_fen", "community_code")
+        if fen - deducted.get(e, 0) > 0]
+    rows += _backpay_rows(run)
+    # Failed and held lines of earlier exported runs of the same program and district,
+    # unless a supplementary run claimed them (supplementary.py: no double payment).
     # Not for elders since dead or moved out: what they were owed is settled by hand.
     unsettled = Payment.objects.filter(
         elder__in=Elder.objects.filter(status="active"),
         run__program=run.program, run__area=run.area, run__state=RunState.EXPORTED,
         status__in=[PaymentStatus.FAILED, PaymentStatus.HELD], carried_to__isnull=True,
+        resend__isnull=True,
     ).exclude(run=run).order_by("run__period", "line")
     rows += [(p.elder_id, PaymentKind.CARRIED, p.amount_fen, p.community_code, p)
              for p in unsettled]
     return rows
+
+
+def _backpay_rows(run: BenefitRun) -> list[Row]:
+    back = (BackPay.objects.filter(run=run).values("elder_id", "community_code")
+            .annotate(fen=Sum("amount_fen")).order_by("community_code", "elder_id"))
+    return [(b["elder_id"], PaymentKind.BACKPAY, b["fen"], b["community_code"], None)
+            for b in back]
+
+
+def _supplementary_lines(run: BenefitRun) -> list[Row]:
+    """The claimed failed lines (paid again, linked to the line they settle) and back-pay."""
+    resends = Resend.objects.filter(run=run).select_related("payment").order_by(
+        "community_code", "elder_id", "payment_id")
+    rows: list[Row] = [(r.elder_id, PaymentKind.CARRIED, r.amount_fen, r.community_code,
+                        r.payment) for r in resends]
+    return rows + _backpay_rows(run)
+
+
+def _refuse_double(run: BenefitRun, rows: list[Row]) -> None:
+    from anlao.benefits.supplementary import backpay_claimed_twice
+
+    carried = [src.pk for *_rest, src in rows if src is not None]
+    if Payment.objects.filter(carried_from__in=carried).exists() or \
+            backpay_claimed_twice(run):
+        raise ServiceError(_("Some of these payments were already paid by another run: "
+                             "compute this run again."), code="double")
 
 
 @transaction.atomic
@@ -126,17 +162,19 @@ def run_export(*, actor: Any, run_id: int) -> BenefitRun:
     require(actor, "payment.manage")
     run = services.run_export(actor=actor, run_id=run_id)
     rows = _lines(run)
+    _refuse_double(run, rows)
     accounts = _account_map([r[0] for r in rows])
     payments = Payment.objects.bulk_create([
         _line(run, n, e, kind, fen, c, accounts, src)
         for n, (e, kind, fen, c, src) in enumerate(rows, start=1)], batch_size=5000)
     totals = {k: sum(p.amount_fen for p in payments if p.kind == k) for k in PaymentKind.values}
-    if totals[PaymentKind.REGULAR] != run.total_fen:  # the file must reconcile to the run
+    deducted = recovery.apply(actor, run)
+    if not _reconciles(run, totals, deducted):  # the file must reconcile to the run
         raise ServiceError(_("The payment lines do not add up to the run's total."))
     held = [p for p in payments if p.status == PaymentStatus.HELD]
     run.summary["export"] = {
         "lines": len(payments), "total_fen": sum(totals.values()),
-        **{f"{k}_fen": v for k, v in totals.items()},
+        **{f"{k}_fen": v for k, v in totals.items()}, "deducted_fen": deducted,
         "held": len(held), "held_fen": sum(p.amount_fen for p in held),
         "bank_lines": len(payments) - len(held),
         "bank_fen": sum(totals.values()) - sum(p.amount_fen for p in held)}
@@ -144,6 +182,13 @@ def run_export(*, actor: Any, run_id: int) -> BenefitRun:
     audit(actor=actor, action="benefit_run.export_payments", obj=run,
           after=run.summary["export"])
     return run
+
+
+def _reconciles(run: BenefitRun, totals: dict[str, int], deducted: int) -> bool:
+    """Regular lines + deductions = the run's total; a supplementary run: all its lines."""
+    if run.kind == RunKind.SUPPLEMENTARY:
+        return sum(totals.values()) == run.total_fen
+    return totals[PaymentKind.REGULAR] + deducted == run.total_fen
 
 
 def _run_for(actor: Any, run_id: int) -> BenefitRun:

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
+from anlao.benefits import recovery
 from anlao.benefits.models import (
     BenefitRun,
+    Deduction,
     LifeVerification,
     Overpayment,
     Payment,
@@ -63,7 +65,18 @@ def account_visible(actor: Any, account_id: int) -> PaymentAccount | None:
 
 
 def overpayment_rows(actor: Any, status: str = "",
-                     limit: int = 200) -> list[tuple[Overpayment, Elder | None]]:
+                     limit: int = 200) -> list[tuple[Overpayment, Elder | None, dict[str, Any]]]:
+    """Ledger rows with the elder and how the money comes back (recovery.py): deducted from
+    later payments while the elder is paid, else by hand (a deceased elder's estate)."""
     rows = list(overpayments_for(actor, status)[:limit])
     elders = Elder.objects.in_bulk([r.elder_id for r in rows])
-    return [(r, elders.get(r.elder_id)) for r in rows]
+    pending = dict(Deduction.objects.filter(
+        overpayment__in=rows, run__state__in=recovery.PENDING_STATES).values(
+        "overpayment_id").annotate(fen=Sum("amount_fen")).values_list("overpayment_id", "fen"))
+    out = []
+    for r in rows:
+        e = elders.get(r.elder_id)
+        how = "estate" if e is None or e.status == "deceased" else "deduction"
+        out.append((r, e, {"how": how, "pending": format_fen(pending[r.pk])
+                           if pending.get(r.pk) else ""}))
+    return out

@@ -15,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anlao.areas.selectors import communities_for
-from anlao.benefits import bankfiles, exports, lifeverify, payments, payselectors, selectors
+from anlao.benefits import (
+    bankfiles,
+    exports,
+    lifeverify,
+    payments,
+    payselectors,
+    recovery,
+    selectors,
+)
 from anlao.benefits.models import Recovery, RunState, VerifyMethod
 from anlao.core.audit import log_access
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
@@ -55,7 +63,9 @@ def payment_context(actor: Any, run: Any) -> dict[str, Any]:
         "carried": format_fen(e.get("carried_fen", 0)),
         "bank_lines": e.get("bank_lines", 0), "bank": format_fen(e.get("bank_fen", 0)),
         "held": e.get("held", 0), "held_total": format_fen(e.get("held_fen", 0)),
-        "reconciles": e.get("regular_fen") == run.total_fen,
+        # Regular lines + deductions (recovery.py) = the run; a supplementary run: every line.
+        "reconciles": (e.get("total_fen") if run.kind == "supplementary" else
+                       (e.get("regular_fen") or 0) + e.get("deducted_fen", 0)) == run.total_fen,
         "status": payselectors.payment_status(run),
         "problems": payselectors.failed_lines(run),
         "can_import": has_perm(actor, "payment.manage"),
@@ -210,4 +220,5 @@ def overpayments(request: HttpRequest) -> HttpResponse:
     return render(request, "benefits/overpayments.html", {
         "nav": "benefits", "rows": payselectors.overpayment_rows(request.user, status),
         "status": status, "statuses": Recovery.choices, **tab_flags(request.user),
-        "can_manage": has_perm(request.user, "payment.manage")})
+        "can_manage": has_perm(request.user, "payment.manage"),
+        "recovery_share": recovery.share()})

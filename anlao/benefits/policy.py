@@ -31,7 +31,9 @@ RANGE_DIMS = ("age", "ability_level", "disability_grade")
 CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 
 TOP_KEYS = {"program", "name", "summary", "jurisdiction", "sources", "notes", "params",
-            "versions", "life_verification", "budget"}
+            "versions", "life_verification", "budget", "payout"}
+# bank: paid to bank accounts; service_credit: granted as home-care credit (homecare/credit.py)
+PAYOUTS = ("bank", "service_credit")
 LIFE_KEYS = {"months", "grace_months", "notes"}
 VERSION_KEYS = {"effective_from", "effective_to", "payment", "tier_change", "stop",
                 "eligibility", "tiers", "exclusive_with", "notes"}
@@ -102,6 +104,7 @@ class Program:
     raw: dict[str, Any] = field(default_factory=dict)
     # year → {"annual_fen": int, "monthly_fen": int | None}; see parse_budget below
     budget: dict[int, dict[str, int | None]] = field(default_factory=dict)
+    payout: str = "bank"
 
     def version_on(self, day: dt.date) -> Version | None:
         found = None
@@ -357,12 +360,13 @@ def program_from_text(text: str, file: str, overrides: dict[str, Any] | None = N
     for v in versions:
         v.life = life
     budget = parse_budget(r, data.get("budget"))
+    payout = r.choice(data.get("payout", "bank"), ("payout",), PAYOUTS)
     digest = hashlib.sha256(text.encode() + json.dumps(
         {k: v["value"] for k, v in params.items()}, sort_keys=True).encode()).hexdigest()
     return Program(code, r.text(data["name"], ("name",)),
                    r.text(data.get("summary", ""), ("summary",)), str(data["jurisdiction"]),
                    [str(s) for s in data.get("sources", [])], str(data.get("notes", "")),
-                   params, versions, file, digest[:16], data, budget)
+                   params, versions, file, digest[:16], data, budget, payout)
 
 
 def policy_dir() -> Path:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from anlao.benefits import labels, selectors
 from anlao.benefits.engine import Explanation
-from anlao.benefits.models import BenefitRun, RunState
+from anlao.benefits.models import BenefitRun, RunKind, RunState
 from anlao.benefits.policy import Program, Tier, Version, load_programs
 from anlao.core.money import format_fen
 from anlao.core.roles import has_perm
@@ -74,6 +74,12 @@ def _buttons(actor: Any, run: BenefitRun) -> list[tuple[str, str, str]]:
         out.append(("approve", _("Approve"), "btn-success"))
     if run.state == RunState.APPROVED and has_perm(actor, "payment.manage"):
         out.append(("export", _("Export to the bank"), "btn-outline-secondary"))
+    supplementary = run.kind == RunKind.SUPPLEMENTARY
+    if has_perm(actor, "benefit.compute") and supplementary and not run.frozen:
+        out.append(("discard", _("Discard this supplementary run"), "btn-outline-danger"))
+    if has_perm(actor, "benefit.compute") and not supplementary and \
+            run.state == RunState.EXPORTED:
+        out.append(("supplement", _("New supplementary run"), "btn-outline-primary"))
     return out
 
 

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from anlao.benefits.engine import Explanation, explain, parse_period
 from anlao.benefits.frame import load_frame
-from anlao.benefits.models import BenefitRun, Entitlement, RunChange
+from anlao.benefits.models import BenefitRun, Deduction, Entitlement, RunChange, RunKind
 from anlao.benefits.policy import Program, load_programs
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
 from anlao.core.roles import has_perm, require
@@ -61,6 +61,16 @@ def run_changes(*, actor: Any, run: BenefitRun, kind: str = "",
 
 def entitlement_for(*, actor: Any, run: BenefitRun, elder_id: int) -> Entitlement | None:
     return Entitlement.objects.filter(run=run, elder_id=elder_id).first()
+
+
+def deductions_for(*, actor: Any, program: str, period: str,
+                   elder_id: int) -> list[dict[str, Any]]:
+    """What the program's regular run of ``period`` withholds from the elder (recovery.py)."""
+    rows = Deduction.objects.filter(
+        run__in=runs_for(actor, program=program, period=period).filter(kind=RunKind.REGULAR),
+        elder_id=elder_id).select_related("overpayment__source_run").order_by("pk")
+    return [{"amount": d.amount_display, "amount_fen": d.amount_fen,
+             "source_period": d.overpayment.source_run.period} for d in rows]
 
 
 def explain_elder(*, actor: Any, program: str, period: str, elder_id: int) -> Explanation:

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area, AreaLevel
-from anlao.benefits import backpay, checks, writer
+from anlao.benefits import backpay, checks, recovery, writer
 from anlao.benefits.diff import previous_run, summarise
 from anlao.benefits.engine import evaluate, parse_period
 from anlao.benefits.frame import elders_in_area, load_frame
-from anlao.benefits.models import BenefitRun, Overpayment, RunState
+from anlao.benefits.models import BenefitRun, Overpayment, RunKind, RunState
 from anlao.benefits.policy import Program, load_programs
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, ServiceError
@@ -80,7 +80,8 @@ def run_create(*, actor: Any, program: str, period: str, district_code: str,
     if f"/{prog.jurisdiction}/" not in f"/{area.path}":
         raise ServiceError(_("This district lies outside the program's jurisdiction."),
                            field="district")
-    existing = BenefitRun.objects.filter(program=program, period=period, area=area)
+    existing = BenefitRun.objects.filter(program=program, period=period, area=area,
+                                         kind=RunKind.REGULAR)
     if existing.filter(state__in=OPEN_STATES).exists():
         raise ServiceError(_("An open run for this program, month and district already "
                              "exists."), code="duplicate")
@@ -128,6 +129,10 @@ def run_compute(*, actor: Any, run_id: int, progress: Progress | None = None) ->
     run = _run_for(actor, run_id)
     if run.frozen:
         raise ServiceError(_("An approved run is frozen."), code="frozen")
+    if run.kind == RunKind.SUPPLEMENTARY:
+        from anlao.benefits import supplementary  # it builds on this module's helpers
+
+        return supplementary.compute(actor, run, progress)
     _claim(run)
     try:
         result = _evaluate(actor, run, progress)
@@ -169,6 +174,7 @@ def _store(actor: Any, run: BenefitRun, data: dict[str, Any],
     writer.replace_rows(run, paid, summary.pop("_changes"), progress)
     backpay.write_lines(run, data["withheld"], data["backpay"])
     _record_overpayments(actor, run, data["overpayments"])
+    summary["deductions"] = recovery.plan(run, paid)  # overpayments recovered (issue 7)
     run.summary = summary
     summary["checks"] = checks.run_checks(actor, run)  # fraud and error checks (issue 7)
     run.state, run.policy_hash = RunState.COMPUTED, program.digest

@@ -24,7 +24,7 @@ def monthly_budget(annual_fen: int, monthly_fen: int | None) -> list[int]:
 def _best_runs(actor: Any, code: str, year: int) -> dict[tuple[int, int], Any]:
     best: dict[tuple[int, int], Any] = {}
     runs = runs_for(actor, program=code).filter(period__startswith=f"{year}-",
-                                                 state__in=list(RANK))
+                                                 state__in=list(RANK), kind="regular")
     for run in runs.select_related(None).only("period", "area_id", "state", "total_fen", "id"):
         key = (int(run.period[5:7]), run.area_id)
         if key not in best or (RANK[run.state], run.id) > (RANK[best[key].state], best[key].id):

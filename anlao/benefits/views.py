@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from anlao.areas.models import AreaLevel
 from anlao.areas.selectors import areas_for
-from anlao.benefits import labels, payments, selectors, services
+from anlao.benefits import labels, payments, selectors, services, supplementary
 from anlao.benefits.models import RunState
+from anlao.benefits.owed_present import owed_context
 from anlao.benefits.payviews import payment_context, tab_flags
 from anlao.benefits.present import ACTIVE_STEPS, explanation_context, program_context, run_context
 from anlao.benefits.tasks import compute_run
@@ -59,9 +60,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
     form = {"program": "", "period": timezone.localdate().strftime("%Y-%m"), "district": ""}
     if request.method == "POST":
         form.update({k: request.POST.get(k, "").strip() for k in form})
+        create = supplementary.supplementary_create if request.POST.get("kind") == \
+            "supplementary" else services.run_create
         try:
-            run = services.run_create(actor=request.user, program=form["program"],
-                                      period=form["period"], district_code=form["district"])
+            run = create(actor=request.user, program=form["program"], period=form["period"],
+                         district_code=form["district"])
         except ServiceError as exc:
             messages.error(request, exc.message)
         else:
@@ -88,6 +91,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kind = request.GET.get("kind", "")
     ctx = run_context(request.user, run, _lang(), kind=kind if kind in labels.KINDS else "")
     ctx.update(payment_context(request.user, run))
+    ctx.update(owed_context(request.user, run))
     return _page(request, "benefits/run_detail.html", ctx)
 
 
@@ -106,6 +110,20 @@ ACTIONS = {"review": services.run_review, "approve": services.run_approve,
            "export": payments.run_export}
 
 
+def _supplement(request: HttpRequest, run: Any) -> HttpResponse:
+    new = supplementary.supplementary_create(actor=request.user, program=run.program,
+                                             period=run.period, district_code=run.area.code)
+    messages.info(request, _("A supplementary run was created: compute it to collect the "
+                             "failed payments and back-pay still owed."))
+    return redirect("benefits:run", pk=new.pk)
+
+
+def _discard(request: HttpRequest, run: Any) -> HttpResponse:
+    supplementary.supplementary_discard(actor=request.user, run_id=run.pk)
+    messages.success(request, _("The supplementary run was discarded."))
+    return redirect("benefits:runs")
+
+
 @login_required
 @require_POST
 def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -113,6 +131,8 @@ def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "compute":
             _queue_compute(request, run)
+        elif action in ("supplement", "discard"):
+            return (_supplement if action == "supplement" else _discard)(request, run)
         elif action in ACTIONS:
             ACTIONS[action](actor=request.user, run_id=run.pk)
             messages.success(request, _("Done: the run is now %(state)s.") % {
@@ -145,7 +165,9 @@ def explain(request: HttpRequest) -> HttpResponse:
             ctx["error"] = exc.message
         else:
             ctx.update(explanation_context(request.user, why, _lang()))
-            ctx["elder"] = elder_get(actor=request.user, elder_id=q["elder"])
+            ctx["elder"] = elder = elder_get(actor=request.user, elder_id=q["elder"])
+            ctx["deductions"] = selectors.deductions_for(
+                actor=request.user, program=q["program"], period=q["period"], elder_id=elder.pk)
     template = "benefits/_explain.html" if request.headers.get("HX-Request") else \
         "benefits/explain.html"
     return _page(request, template, ctx)

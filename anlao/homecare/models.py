@@ -201,6 +201,9 @@ class Channel(models.TextChoices):
     HOTLINE = "hotline", _("hotline")
     PORTAL = "portal", _("family portal")
     PARTNER = "partner", _("partner API")
+    # An unplanned visit started by a caregiver at the door (no order beforehand): the visit
+    # raises the ``no_order`` anomaly and is paid only after review.
+    CAREGIVER = "caregiver", _("unplanned, started by the caregiver")
 
 
 class PlanState(models.TextChoices):

@@ -38,6 +38,7 @@ class Command(BaseCommand):
     def _run(self, actor: User, opts: dict[str, Any]) -> BenefitRun:
         open_run = BenefitRun.objects.filter(
             program=opts["program"], period=opts["period"], area__code=opts["district"],
+            kind="regular",
             state__in=[RunState.DRAFT, RunState.COMPUTED, RunState.REVIEWED]).first()
         if open_run is not None:
             return open_run

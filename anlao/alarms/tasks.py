@@ -1,0 +1,11 @@
+"""Thin entry points for the scheduler (anlao/core/periodic.py calls ``sweep(now=)``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from anlao.alarms.sweeps import alarms_sweep
+
+
+def sweep(*, now: dt.datetime) -> dict[str, int]:
+    return alarms_sweep(now=now)

@@ -1,0 +1,375 @@
+"""The caregiver's side of a visit (EVV): check-in, check-out, confirmation code, tasks.
+
+Every service finds the visit through ``visit_for_caregiver``: a visit not assigned to the
+acting caregiver is "not found", whoever it belongs to. Check-in and check-out are conditional
+UPDATEs on the visit's state, so a double tap (or two phones) records exactly one of each.
+Positions are validated before anything is written; a caregiver without a GPS fix may say so
+(``no_gps=True``): the visit is recorded and raises ``outside_geofence`` ("no GPS") for review.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import math
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anlao.areas.models import Area
+from anlao.core.audit import audit, log_access
+from anlao.core.errors import NotFound, ServiceError, ValidationFailed
+from anlao.core.roles import has_perm, require
+from anlao.homecare import anomalies
+from anlao.homecare.models import (
+    CaregiverProfile,
+    OrderState,
+    Visit,
+    VisitState,
+)
+
+EARTH_RADIUS_M = 6_371_000
+MAX_FROM_DISTRICT_M = 50_000  # further than this from the district: the phone's fix is wrong
+CODE_DIGITS = 6
+MAX_NOTES = 2000
+
+
+def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+# --- selectors ------------------------------------------------------------------------------
+
+def caregiver_profile(actor: Any) -> CaregiverProfile | None:
+    if not has_perm(actor, "visit.record"):
+        return None
+    return CaregiverProfile.objects.filter(user_id=actor.pk, is_active=True).first()
+
+
+def visits_for_caregiver(actor: Any) -> QuerySet[Visit]:
+    """The visits assigned to the acting caregiver; nothing for anyone else."""
+    profile = caregiver_profile(actor)
+    if profile is None:
+        return Visit.objects.none()
+    return Visit.objects.filter(caregiver=profile).select_related(
+        "order__elder", "order__item", "caregiver__caregiver")
+
+
+def route_for(actor: Any, *, day: dt.date) -> QuerySet[Visit]:
+    """My route: the day's visits in the dispatcher's order (cancelled ones left out)."""
+    return visits_for_caregiver(actor).filter(date=day).exclude(
+        state=VisitState.CANCELLED).order_by("sequence", "planned_start", "id")
+
+
+def visit_for_caregiver(actor: Any, visit_id: int | Visit) -> Visit:
+    pk = visit_id.pk if isinstance(visit_id, Visit) else visit_id
+    visit = visits_for_caregiver(actor).filter(pk=pk).first()
+    if visit is None:
+        raise NotFound(_("No such visit on your route."))
+    return visit
+
+
+def address_revealed(actor: Any, visits: list[Visit]) -> set[int]:
+    """Visits whose elder's address the actor revealed for that visit (access log)."""
+    from anlao.core.models import AccessLog
+
+    reasons = {_reveal_reason(v): v.pk for v in visits}
+    found = AccessLog.objects.filter(actor=actor, entity="people.elder", field="address",
+                                     reason__in=list(reasons)).values_list("reason", flat=True)
+    return {reasons[r] for r in found}
+
+
+def _reveal_reason(visit: Visit) -> str:
+    return f"home-care visit #{visit.pk} on {visit.date:%Y-%m-%d}"
+
+
+# --- position -------------------------------------------------------------------------------
+
+def _district_centre(elder: Any) -> tuple[float, float] | None:
+    parts = elder.residence_area.path.strip("/").split("/")
+    district = Area.objects.filter(code=parts[2]).first() if len(parts) > 2 else None
+    if district and district.lat is not None and district.lng is not None:
+        return district.lat, district.lng
+    return None
+
+
+def _position(elder: Any, lat: Any, lng: Any, no_gps: bool) -> tuple[Any, Any, int | None]:
+    """Validated (lat, lng, metres from the elder's home), or a clear error."""
+    if lat is None and lng is None:
+        if no_gps:
+            return None, None, None
+        raise ValidationFailed({"position": [_(
+            "No GPS position was sent. Allow location access, or check in without a position "
+            "(the visit will then be reviewed).")]})
+    try:
+        lat, lng = float(lat), float(lng)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"position": [_("Send both latitude and longitude.")]}) from None
+    if not (math.isfinite(lat) and math.isfinite(lng)) or abs(lat) > 90 or abs(lng) > 180:
+        raise ValidationFailed({"position": [_("The GPS position is out of range.")]})
+    if abs(lat) < 1e-6 and abs(lng) < 1e-6:
+        raise ValidationFailed({"position": [_("The GPS position (0, 0) is not a real "
+                                               "position; wait for a GPS fix.")]})
+    centre = _district_centre(elder)
+    if centre and haversine_m(lat, lng, *centre) > MAX_FROM_DISTRICT_M:
+        raise ValidationFailed({"position": [_(
+            "The GPS position is more than 50 km from the district; check your phone's "
+            "location setting.")]})
+    if elder.lat is None or elder.lng is None:
+        return lat, lng, None
+    return lat, lng, round(haversine_m(lat, lng, elder.lat, elder.lng))
+
+
+def _open_for_work(visit: Visit) -> None:
+    if visit.state == VisitState.CANCELLED or visit.order.state == OrderState.CANCELLED:
+        raise ServiceError(_("This visit was cancelled."), code="cancelled")
+
+
+# --- check-in and check-out -----------------------------------------------------------------
+
+@transaction.atomic
+def visit_check_in(*, actor: Any, visit: int | Visit, lat: Any, lng: Any,
+                   no_gps: bool = False, now: dt.datetime | None = None) -> Visit:
+    require(actor, "visit.record")
+    now = now or timezone.now()
+    v = visit_for_caregiver(actor, visit)
+    _open_for_work(v)
+    if v.check_in_at is not None:
+        raise ServiceError(_("You have already checked in to this visit."), code="conflict")
+    if v.date != timezone.localdate(now):
+        raise ServiceError(_("This visit is planned for %(date)s; check in on that day.")
+                           % {"date": v.date.isoformat()}, code="wrong_day")
+    if v.state != VisitState.ASSIGNED:
+        raise ServiceError(_("This visit cannot be started (state: %(state)s).")
+                           % {"state": v.get_state_display()})
+    lat, lng, dist = _position(v.order.elder, lat, lng, no_gps)
+    if not Visit.objects.filter(pk=v.pk, check_in_at__isnull=True,
+                                state=VisitState.ASSIGNED).update(
+            check_in_at=now, check_in_lat=lat, check_in_lng=lng, check_in_distance_m=dist,
+            state=VisitState.IN_PROGRESS, updated_at=now):
+        raise ServiceError(_("You have already checked in to this visit."), code="conflict")
+    audit(actor=actor, action="visit.check_in", obj=v, after={
+        "at": now.isoformat(), "lat": lat, "lng": lng, "distance_m": dist, "no_gps": no_gps})
+    v.refresh_from_db()
+    return v
+
+
+@transaction.atomic
+def visit_check_out(*, actor: Any, visit: int | Visit, lat: Any, lng: Any,
+                    no_gps: bool = False, now: dt.datetime | None = None) -> Visit:
+    """Record the end of the visit, run the anomaly rules and settle its review state."""
+    require(actor, "visit.record")
+    now = now or timezone.now()
+    v = visit_for_caregiver(actor, visit)
+    if v.check_in_at is None:
+        _open_for_work(v)
+        raise ServiceError(_("Check in before checking out."), code="not_checked_in")
+    if v.check_out_at is not None:
+        raise ServiceError(_("You have already checked out of this visit."), code="conflict")
+    if now < v.check_in_at:
+        raise ServiceError(_("The check-out time is before the check-in time."))
+    lat, lng, dist = _position(v.order.elder, lat, lng, no_gps)
+    if not Visit.objects.filter(pk=v.pk, check_in_at__isnull=False,
+                                check_out_at__isnull=True).update(
+            check_out_at=now, check_out_lat=lat, check_out_lng=lng, check_out_distance_m=dist,
+            state=VisitState.DONE, updated_at=now):
+        raise ServiceError(_("You have already checked out of this visit."), code="conflict")
+    type(v.order).objects.filter(pk=v.order_id, state=OrderState.ACCEPTED).update(
+        state=OrderState.DONE)
+    audit(actor=actor, action="visit.check_out", obj=v, after={
+        "at": now.isoformat(), "lat": lat, "lng": lng, "distance_m": dist, "no_gps": no_gps})
+    rules = [r for r in anomalies.RULES if r != "missing_check_out"]
+    anomalies.detect_for_visits(Visit.objects.filter(pk=v.pk), now=now, rules=rules)
+    v.refresh_from_db()
+    anomalies.review_refresh(v, actor=actor)
+    return v
+
+
+# --- one-time confirmation code -------------------------------------------------------------
+
+def _code_hash(visit_id: int, code: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"visit:{visit_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def send_code(visit: Visit, code: str) -> None:
+    """Deliver the code to the elder or family. A deployment plugs its SMS gateway in here
+    (settings.HOMECARE["CODE_SENDER"], "module:function" called with visit= and code=);
+    without one the code goes nowhere and the demo page shows it (DEBUG only)."""
+    target = settings.HOMECARE.get("CODE_SENDER", "")
+    if target:
+        import importlib
+
+        module, _sep, name = target.partition(":")
+        getattr(importlib.import_module(module), name)(visit=visit, code=code)
+
+
+@transaction.atomic
+def visit_issue_code(*, actor: Any, visit: int | Visit, now: dt.datetime | None = None) -> str:
+    """A fresh 6-digit code for the elder or family; only its keyed hash is stored."""
+    require(actor, "visit.record")
+    now = now or timezone.now()
+    v = visit_for_caregiver(actor, visit)
+    _open_for_work(v)
+    if v.check_in_at is None:
+        raise ServiceError(_("Check in before asking for a confirmation code."))
+    if v.confirmed_at is not None:
+        raise ServiceError(_("The elder has already confirmed this visit."), code="conflict")
+    code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+    expires = now + dt.timedelta(minutes=int(settings.HOMECARE["CODE_MINUTES"]))
+    Visit.objects.filter(pk=v.pk).update(code_hash=_code_hash(v.pk, code),
+                                         code_expires_at=expires, updated_at=now)
+    audit(actor=actor, action="visit.issue_code", obj=v, after={"expires": expires.isoformat()})
+    send_code(v, code)
+    return code
+
+
+@transaction.atomic
+def visit_confirm_code(*, actor: Any, visit: int | Visit, code: str,
+                       now: dt.datetime | None = None) -> Visit:
+    """The elder or family types the code on the caregiver's phone."""
+    require(actor, "visit.record")
+    now = now or timezone.now()
+    v = visit_for_caregiver(actor, visit)
+    code = (code or "").strip()
+    if v.confirmed_at is not None:
+        raise ServiceError(_("The elder has already confirmed this visit."), code="conflict")
+    if not v.code_hash or v.code_expires_at is None:
+        raise ServiceError(_("Ask for a confirmation code first."), field="code")
+    if now > v.code_expires_at:
+        raise ServiceError(_("The code has expired; ask for a new one."), field="code")
+    if not hmac.compare_digest(v.code_hash, _code_hash(v.pk, code)):
+        raise ServiceError(_("The code is wrong."), field="code")
+    if not Visit.objects.filter(pk=v.pk, confirmed_at__isnull=True, code_hash=v.code_hash) \
+            .update(confirmed_at=now, code_hash="", code_expires_at=None, updated_at=now):
+        raise ServiceError(_("The elder has already confirmed this visit."), code="conflict")
+    audit(actor=actor, action="visit.confirm", obj=v, after={"confirmed_at": now.isoformat()})
+    v.refresh_from_db()
+    return v
+
+
+# --- tasks, notes, address --------------------------------------------------------------------
+
+@transaction.atomic
+def visit_record_tasks(*, actor: Any, visit: int | Visit, tasks_done: list[str],
+                       notes: str = "") -> Visit:
+    require(actor, "visit.record")
+    v = visit_for_caregiver(actor, visit)
+    _open_for_work(v)
+    if v.check_in_at is None:
+        raise ServiceError(_("Check in before recording tasks."))
+    allowed = list(v.order.item.tasks or [])
+    unknown = [t for t in tasks_done if t not in allowed]
+    if unknown:
+        raise ValidationFailed({"tasks_done": [_("Not a task of this service: %(task)s")
+                                               % {"task": unknown[0]}]})
+    notes = (notes or "").strip()
+    if len(notes) > MAX_NOTES:
+        raise ValidationFailed({"notes": [_("Notes are too long (at most 2000 characters).")]})
+    done = [t for t in allowed if t in set(tasks_done)]  # the checklist's order, no repeats
+    before = {"tasks_done": v.tasks_done, "notes": v.notes}
+    v.tasks_done, v.notes = done, notes
+    v.save(update_fields=["tasks_done", "notes", "updated_at"])
+    audit(actor=actor, action="visit.tasks", obj=v, before=before,
+          after={"tasks_done": done, "notes": notes})
+    return v
+
+
+def visit_reveal_address(*, actor: Any, visit: int | Visit, ip: str | None = None) -> str:
+    """The full address of a visit on the caregiver's route; the reveal is access-logged."""
+    require(actor, "visit.record")
+    v = visit_for_caregiver(actor, visit)
+    _open_for_work(v)
+    elder = v.order.elder
+    log_access(actor=actor, obj=elder, field="address", reason=_reveal_reason(v), ip=ip)
+    return elder.address
+
+
+# --- unplanned visits -----------------------------------------------------------------------
+
+def unplanned_choices(actor: Any, *, q: str = "", on: dt.date) -> dict[str, Any]:
+    """Elders the caregiver's provider serves (matching ``q``) and the items it may deliver."""
+    from anlao.homecare.models import ContractItem
+    from anlao.people.selectors import elders_visible
+
+    profile = caregiver_profile(actor)
+    if profile is None:
+        return {"elders": [], "items": []}
+    elders = elders_visible(actor).filter(status="active").select_related("residence_area")
+    q = (q or "").strip()
+    elders = elders.filter(name__contains=q)[:20] if q else []
+    items = ContractItem.objects.filter(
+        contract__provider=profile.provider, contract__state="active",
+        contract__start__lte=on, contract__end__gte=on, item__is_active=True,
+    ).select_related("item").order_by("item__category", "item__code")
+    seen, unique = set(), []
+    for ci in items:
+        if ci.item_id not in seen:
+            seen.add(ci.item_id)
+            unique.append(ci.item)
+    return {"elders": list(elders), "items": unique}
+
+
+def _contract_item(profile: CaregiverProfile, elder: Any, item_id: Any, on: dt.date) -> Any:
+    from anlao.homecare.models import ContractItem
+
+    ci = ContractItem.objects.filter(
+        contract__provider=profile.provider, contract__state="active",
+        contract__start__lte=on, contract__end__gte=on,
+        contract__streets=elder.residence_area.parent_id, item_id=item_id,
+    ).select_related("contract", "item").order_by("contract__start", "contract_id").first()
+    if ci is None:
+        raise ServiceError(_("Your provider has no contract for this service in the elder's "
+                             "street."), field="item")
+    return ci
+
+
+@transaction.atomic
+def visit_start_unplanned(*, actor: Any, elder_id: Any, item_id: Any, lat: Any, lng: Any,
+                          no_gps: bool = False, now: dt.datetime | None = None) -> Visit:
+    """Check in at the door of an elder the provider serves, with no order beforehand.
+
+    Creates an order (channel "caregiver") and its visit, checked in, with the ``no_order``
+    anomaly: such a visit is paid only after an officer accepts it.
+    """
+    from anlao.homecare.models import Channel, Order
+    from anlao.people.selectors import elders_visible
+
+    require(actor, "visit.record")
+    now = now or timezone.now()
+    profile = caregiver_profile(actor)
+    try:
+        elder = elders_visible(actor).filter(pk=int(elder_id), status="active") \
+            .select_related("residence_area").first() if profile else None
+    except (TypeError, ValueError):
+        elder = None
+    if elder is None:
+        raise NotFound(_("No such elder among those your provider serves."))
+    today = timezone.localdate(now)
+    ci = _contract_item(profile, elder, item_id, today)
+    lat, lng, dist = _position(elder, lat, lng, no_gps)
+    local = timezone.localtime(now)
+    end = local + dt.timedelta(minutes=ci.item.standard_minutes)
+    order = Order.objects.create(
+        elder=elder, provider=profile.provider, contract=ci.contract, item=ci.item,
+        channel=Channel.CAREGIVER, date=today, window_start=local.time().replace(microsecond=0),
+        window_end=end.time().replace(microsecond=0) if end.date() == today else dt.time(23, 59),
+        minutes=ci.item.standard_minutes, price_fen=ci.price_fen, created_by=actor)
+    visit = Visit.objects.create(
+        order=order, provider=profile.provider, date=today, caregiver=profile,
+        planned_start=now, planned_end=end, state=VisitState.IN_PROGRESS, check_in_at=now,
+        check_in_lat=lat, check_in_lng=lng, check_in_distance_m=dist)
+    audit(actor=actor, action="visit.start_unplanned", obj=visit, after={
+        "order": order.pk, "elder": elder.pk, "item": ci.item_id, "at": now.isoformat(),
+        "lat": lat, "lng": lng, "distance_m": dist, "no_gps": no_gps})
+    anomalies.detect_for_visits(Visit.objects.filter(pk=visit.pk), now=now, rules=("no_order",))
+    return visit
