@@ -263,10 +263,10 @@ def _time_checks(skip: bool) -> list[float]:
     spent = [0.0]
     real = checks.run_checks
 
-    def run_checks(actor, run):
+    def run_checks(actor, run, paid=None):
         t0 = time.perf_counter()
         try:
-            return {} if skip else real(actor, run)
+            return {} if skip else real(actor, run, paid)
         finally:
             spent[0] += time.perf_counter() - t0
     checks.run_checks = run_checks

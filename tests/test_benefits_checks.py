@@ -196,3 +196,21 @@ def test_a_birth_date_that_differs_from_the_id_number_is_flagged(town):
     run = computed(town)
     detail = CheckFinding.objects.get(run=run, rule="implausible_age").detail
     assert (detail["problem"], detail["birth_date"]) == ("id_mismatch", "1944-08-09")
+
+
+def test_the_compute_path_and_a_later_recheck_find_the_same(town):
+    """During a compute the rules read the run's frame; a re-check queries the database."""
+    for n, (birth, extra) in enumerate([(dt.date(1910, 5, 5), {}), (dt.date(1916, 3, 1), {}),
+                                        (dt.date(1970, 1, 1), {"dibao": True}),
+                                        (dt.date(1939, 12, 31), {"dibao": True})], start=30):
+        make_elder(town.community_a2, name=f"老人{n}", birth=birth, seq=n, **extra)
+    Elder.objects.filter(pk=town.li.pk).update(birth_date=dt.date(1944, 9, 8), dibao=True)
+    Elder.objects.filter(name="老人33").update(status="deceased", status_date=dt.date(2026, 3, 9))
+    for program in ("test-age-allowance", "test-care-a"):
+        run = computed(town, program=program)
+        during = sorted(CheckFinding.objects.filter(run=run).values_list("rule", "elder_id",
+                                                                          "detail"))
+        checks.run_checks(town.district_officer, run)
+        after = sorted(CheckFinding.objects.filter(run=run).values_list("rule", "elder_id",
+                                                                         "detail"))
+        assert during == after and len(during) >= 2

@@ -191,5 +191,6 @@ def test_the_daily_job_materialises_the_coming_week(setup):
                             weekdays=[0, 1, 2, 3, 4, 5, 6], window_start=NINE,
                             window_end=ELEVEN, start=TODAY, today=TODAY)
     now = dt.datetime(2026, 11, 24, 1, 0, tzinfo=dt.UTC)  # 09:00 in Shanghai
-    assert orders.care_plans_daily(now=now).startswith("6 orders")  # 24–30 Nov: 7 days,
-    # November's 500 yuan covers 6 companion visits at 30 yuan plus co-pay? no: all 7 fit
+    # today to a week ahead: 24 Nov – 1 Dec, 8 days (1 Dec is all co-pay: no December credit)
+    assert orders.care_plans_daily(now=now) == "8 orders, 0 days skipped"
+    assert orders.care_plans_daily(now=now) == "0 orders, 0 days skipped"

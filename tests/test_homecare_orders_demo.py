@@ -40,3 +40,14 @@ def test_the_demo_builds_the_home_care_world_once(db, settings):
     demo.seed(5, io.StringIO(), today=today)
     assert (Order.objects.count(), CreditEntry.objects.count(),
             CarePlan.objects.count()) == before
+
+
+def test_a_reseed_grants_credit_again_although_the_old_runs_are_approved(db, settings):
+    settings.BENEFITS_POLICY_DIR = settings.BASE_DIR / "policies"
+    today = timezone.localdate()
+    demo_seed(elders=2000, seed=5, today=today)
+    demo.seed(5, io.StringIO(), today=today)
+    demo_seed(elders=2000, seed=5, today=today, reset=True)  # wipes elders and their credit
+    assert not CreditEntry.objects.exists()
+    demo.seed(5, io.StringIO(), today=today)
+    assert CreditEntry.objects.filter(kind="grant").exists() and CarePlan.objects.exists()

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from anlao.homecare.models import Contract, Order
+from anlao.homecare.models import Contract, Order, ServiceItem
 from tests.homecare_fixtures import active_contract, grant
 from tests.personas import make_elder
 
@@ -74,9 +74,10 @@ def test_an_officer_creates_and_activates_a_contract_through_the_pages(setup):
     c = _client(world.district_officer)
     response = c.post("/homecare/contracts/new/", {
         "number": "HC-NEW", "provider": world.other_provider.pk, "start": "2026-01-01",
-        "end": "2026-12-31", "streets": ["330105003000"], "price_BATH-HOME": "9500"})
+        "end": "2026-12-31", "streets": ["330105003000"], "price_BATH-HOME": "95.50"})
     contract = Contract.objects.get(number="HC-NEW")
     assert response.status_code == 302
+    assert contract.items.get().price_fen == 9550
     c.post(f"/homecare/contracts/{contract.pk}/state/", {"action": "activate"})
     contract.refresh_from_db()
     assert contract.state == "active"
@@ -87,5 +88,10 @@ def test_the_catalog_page_lists_items_and_refuses_bad_input(setup):
     world, _elder, _day = setup
     c = _client(world.district_officer)
     assert "助浴上门" in c.get("/homecare/catalog/").content.decode()
-    bad = c.post("/homecare/catalog/", {"code": "x", "name": "", "category": "health"})
+    bad = c.post("/homecare/catalog/", {"code": "x", "name": "", "category": "health",
+                                        "price_yuan": "1.234"})
     assert "Use 2–32 capital letters" in bad.content.decode()
+    assert "The price must be more than 0" in bad.content.decode()
+    c.post("/homecare/catalog/", {"code": "FOOT", "name": "足部护理", "category": "health",
+                                  "unit": "visit", "standard_minutes": "45", "price_yuan": "55.5"})
+    assert ServiceItem.objects.get(code="FOOT").price_fen == 5550

@@ -60,22 +60,30 @@ class Rule:
     code: str
     label: Any  # lazy translation
     explain: Any
-    func: Callable[[BenefitRun], Findings]
+    func: Callable[[BenefitRun, pl.DataFrame | None], Findings]
 
 
 def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def deceased_or_moved(run: BenefitRun) -> Findings:
+def deceased_or_moved(run: BenefitRun, paid: pl.DataFrame | None = None) -> Findings:
     """An entitlement to an elder the registry records as deceased or moved out before the
-    period, under the policy's stop rule (``month_after``: a death in March still pays March)."""
+    period, under the policy's stop rule (``month_after``: a death in March still pays March).
+
+    ``paid`` (during a compute): the run's paid elders with the registry columns the run was
+    evaluated on — read seconds earlier — so no query joins millions of entitlements.
+    """
     start, program = parse_period(run.period), load_programs().get(run.program)
     version = program.version_on(start) if program else None
     stop = version.stop if version else {}
-    rows = Entitlement.objects.filter(
-        run=run, elder__status__in=[ElderStatus.DECEASED, ElderStatus.MOVED_OUT],
-    ).values_list("elder_id", "elder__status", "elder__status_date", "amount_fen")
+    gone = [ElderStatus.DECEASED, ElderStatus.MOVED_OUT]
+    if paid is not None:
+        rows = paid.filter(pl.col("stored_status").is_in(gone)).select(
+            "id", "stored_status", "status_date", "amount_fen").rows()
+    else:
+        rows = Entitlement.objects.filter(run=run, elder__status__in=gone).values_list(
+            "elder_id", "elder__status", "elder__status_date", "amount_fen")
     found: Findings = {}
     for eid, status, day, fen in rows:
         if day is not None:  # no date: stopped in every month
@@ -115,7 +123,7 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def id_in_two_districts(run: BenefitRun) -> Findings:
+def id_in_two_districts(run: BenefitRun, paid_frame: pl.DataFrame | None = None) -> Findings:
     """A paid elder whose ID number (or its 15-digit form) is also on another active record."""
     pairs = _legacy_pairs()
     if not pairs:
@@ -136,7 +144,7 @@ def id_in_two_districts(run: BenefitRun) -> Findings:
     return found
 
 
-def shared_account(run: BenefitRun) -> Findings:
+def shared_account(run: BenefitRun, paid_frame: pl.DataFrame | None = None) -> Findings:
     """A paid elder whose active account also pays unrelated elders (N or more in all).
 
     Elders of one household count once: a couple sharing a card is not suspicious.
@@ -170,44 +178,60 @@ def shared_account(run: BenefitRun) -> Findings:
             for eid, bank, number, units, n in rows.values() if eid in paid}
 
 
-def implausible_age(run: BenefitRun) -> Findings:
+def _mismatch_query(run: BenefitRun, paid: pl.DataFrame | None) -> Any:
+    """Elders whose 18-digit number encodes another birth date than the recorded one."""
+    digits = {"y": (7, 4, ExtractYear), "m": (11, 2, ExtractMonth), "d": (13, 2, ExtractDay)}
+    mismatch = Q()
+    for name in digits:
+        mismatch |= ~Q(**{f"id_{name}": F(f"b_{name}")})
+    qs = Elder.objects.filter(
+        residence_area__in=Area.objects.under(run.area.path).values("id")
+    ) if paid is not None else Elder.objects.filter(
+        pk__in=Entitlement.objects.filter(run=run).values("elder_id"))
+    return qs.annotate(
+        n=Length("id_number"),
+        **{f"id_{k}": Cast(Substr("id_number", s_, n_), IntegerField())
+           for k, (s_, n_, _p) in digits.items()},
+        **{f"b_{k}": p("birth_date") for k, (_s, _n, p) in digits.items()},
+    ).filter(n=18).filter(mismatch)
+
+
+def implausible_age(run: BenefitRun, paid: pl.DataFrame | None = None) -> Findings:
     """A paid elder older than the maximum or younger than the minimum age on the 1st of the
     period, or whose birth date differs from the one encoded in the ID number.
 
     The database returns only suspects (birth dates outside the plausible range, or an
     18-digit number whose date digits differ from the birth date), never every paid elder;
-    the ages and problems are then worked out in Polars on those few rows.
+    during a compute the ages come from ``paid`` (the run's own frame) and only the
+    ID-number comparison is a query (over the district's registry, not joined to the run).
     """
     day = parse_period(run.period)
     lo, hi = threshold("BENEFITS_CHECK_AGE_MIN"), threshold("BENEFITS_CHECK_AGE_MAX")
     # Age on `day` > hi  <=>  born on or before the day, hi + 1 years earlier (day is a 1st).
     oldest, youngest = day.replace(year=day.year - hi - 1), day.replace(year=day.year - lo)
-    digits = {"y": (7, 4, ExtractYear), "m": (11, 2, ExtractMonth), "d": (13, 2, ExtractDay)}
-    mismatch = Q()
-    for name in digits:
-        mismatch |= ~Q(**{f"id_{name}": F(f"b_{name}")})
-    suspects = Elder.objects.filter(pk__in=Entitlement.objects.filter(run=run).values(
-        "elder_id")).annotate(
-        n=Length("id_number"),
-        **{f"id_{k}": Cast(Substr("id_number", s_, n_), IntegerField())
-           for k, (s_, n_, _p) in digits.items()},
-        **{f"b_{k}": p("birth_date") for k, (_s, _n, p) in digits.items()},
-    ).filter(Q(birth_date__lte=oldest) | Q(birth_date__gt=youngest) | (Q(n=18) & mismatch))
-    rows = list(suspects.values_list("id", "birth_date", "id_number"))
-    if not rows:
+    if paid is not None:
+        odd = set(_mismatch_query(run, paid).values_list("id", flat=True))
+        frame = paid.filter((pl.col("birth_date") <= oldest) | (pl.col("birth_date") > youngest)
+                            | pl.col("id").is_in(list(odd))).select(
+            "id", pl.col("birth_date").alias("birth"),
+            pl.col("id").is_in(list(odd)).alias("odd"))
+    else:
+        suspects = Elder.objects.filter(pk__in=Entitlement.objects.filter(run=run).values(
+            "elder_id")).filter(Q(birth_date__lte=oldest) | Q(birth_date__gt=youngest) |
+                                Q(pk__in=_mismatch_query(run, None).values("id")))
+        rows = list(suspects.values_list("id", "birth_date"))
+        odd = set(_mismatch_query(run, None).values_list("id", flat=True)) if rows else set()
+        frame = pl.DataFrame([(i, b, i in odd) for i, b in rows], orient="row",
+                             schema={"id": pl.Int64, "birth": pl.Date, "odd": pl.Boolean})
+    if not frame.height:
         return {}
-    frame = pl.DataFrame(rows, schema={"id": pl.Int64, "birth": pl.Date, "idn": pl.String},
-                         orient="row")
     birth = pl.col("birth")
     late = (pl.lit(day.month) < birth.dt.month()) | (
         (pl.lit(day.month) == birth.dt.month()) & (pl.lit(day.day) < birth.dt.day()))
-    in_id = pl.when(pl.col("idn").str.len_chars() == 18).then(
-        pl.col("idn").str.slice(6, 8).str.to_date("%Y%m%d", strict=False))
-    frame = frame.with_columns(age=pl.lit(day.year) - birth.dt.year() - late.cast(pl.Int32),
-                               id_birth=in_id)
+    frame = frame.with_columns(age=pl.lit(day.year) - birth.dt.year() - late.cast(pl.Int32))
     frame = frame.with_columns(problem=pl.when(pl.col("age") > hi).then(pl.lit("too_old"))
                                .when(pl.col("age") < lo).then(pl.lit("too_young"))
-                               .when(pl.col("id_birth") != birth).then(pl.lit("id_mismatch")))
+                               .when(pl.col("odd")).then(pl.lit("id_mismatch")))
     frame = frame.filter(pl.col("problem").is_not_null())
     return {r["id"]: {"age": r["age"], "problem": r["problem"], "min": lo, "max": hi,
                       "birth_date": r["birth"].isoformat()}
@@ -228,7 +252,7 @@ def exclusive_codes(run: BenefitRun) -> list[str]:
     return sorted(codes)
 
 
-def exclusive_programs(run: BenefitRun) -> Findings:
+def exclusive_programs(run: BenefitRun, paid_frame: pl.DataFrame | None = None) -> Findings:
     """A paid elder also paid, in the same month, by a program exclusive with this one."""
     codes = exclusive_codes(run)
     if not codes:
@@ -264,8 +288,13 @@ RULES: dict[str, Rule] = {r.code: r for r in [
 ]}
 
 
-def run_checks(actor: Any, run: BenefitRun) -> dict[str, int]:
+def run_checks(actor: Any, run: BenefitRun, paid: pl.DataFrame | None = None) -> dict[str, int]:
     """Run every rule and replace the run's findings (call inside the compute transaction).
+
+    ``paid``: during a compute, the run's paid elders (``id``, ``amount_fen``) with the
+    registry columns it was evaluated on (``stored_status``, ``status_date``,
+    ``birth_date``); the rules then read those instead of joining the run's entitlements to
+    the registry again. Without it (a re-check later) every rule queries the database.
 
     Returns the number of findings per rule (stored in the run's summary).
     """
@@ -274,7 +303,7 @@ def run_checks(actor: Any, run: BenefitRun) -> dict[str, int]:
     rows, counts = [], {}
     for code, rule in RULES.items():
         started = time.perf_counter()
-        found = rule.func(run)
+        found = rule.func(run, paid)
         counts[code] = len(found)
         logger.info("check %s on run %s: %d findings in %.2f s", code, run.pk, len(found),
                     time.perf_counter() - started)

@@ -156,6 +156,7 @@ def _evaluate(actor: Any, run: BenefitRun, progress: Progress | None) -> dict[st
                                  frame.get_column("community_code"))
     start = parse_period(run.period)
     return {"program": program, "result": result, "elders": frame.height,
+            "registry": frame.select("id", "stored_status", "status_date", "birth_date"),
             "withheld": backpay.withheld(program, frame, start, result, programs),
             "backpay": backpay.backpay(run, program, frame),
             "overpayments": backpay.overpayments(run, program, frame)}
@@ -176,7 +177,9 @@ def _store(actor: Any, run: BenefitRun, data: dict[str, Any],
     _record_overpayments(actor, run, data["overpayments"])
     summary["deductions"] = recovery.plan(run, paid)  # overpayments recovered (issue 7)
     run.summary = summary
-    summary["checks"] = checks.run_checks(actor, run)  # fraud and error checks (issue 7)
+    # Fraud and error checks (issue 7), on the registry columns the run was evaluated on.
+    registry = paid.select("id", "amount_fen").join(data["registry"], on="id", how="left")
+    summary["checks"] = checks.run_checks(actor, run, registry)
     run.state, run.policy_hash = RunState.COMPUTED, program.digest
     run.computed_by, run.computed_at = actor, timezone.now()
     run.reviewed_by = run.reviewed_at = None

@@ -76,8 +76,9 @@ def _clean_item(data: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         except (TypeError, ValueError):
             out[name] = None
         if out[name] is None or not lo <= out[name] <= hi:
-            e.setdefault(name, []).append(_("Must be a whole number from %(lo)s to %(hi)s.")
-                                          % {"lo": lo, "hi": hi})
+            e.setdefault(name, []).append(
+                _("The price must be more than 0 and at most 100,000 yuan.") if name == "price_fen"
+                else _("Must be a whole number from %(lo)s to %(hi)s.") % {"lo": lo, "hi": hi})
     out["required_skill"] = str(data.get("required_skill", "") or "").strip().lower()
     if out["required_skill"] and not SKILL_RE.match(out["required_skill"]):
         e.setdefault("required_skill", []).append(_("A skill is one lower-case word, e.g. "
@@ -180,8 +181,9 @@ def _prices(prices: dict[str, Any], e: dict[str, list[str]]) -> dict[ServiceItem
         if code not in items:
             e.setdefault("items", []).append(_("Unknown service item %(code)s.") % {"code": code})
         elif value is None or value <= 0:
-            e.setdefault("items", []).append(_("The price of %(code)s must be more than 0 fen.")
-                                             % {"code": code})
+            e.setdefault("items", []).append(
+                _("The price of %(code)s must be more than 0 yuan, with at most two decimals.")
+                % {"code": code})
         else:
             out[items[code]] = value
     if not prices:

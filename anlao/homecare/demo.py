@@ -201,7 +201,7 @@ def _link_login() -> None:
 def _credit(today: dt.date, stdout: Any) -> int:
     """Approved runs of the service-credit program for last month and this month, granted."""
     from anlao.benefits import services as runs
-    from anlao.benefits.models import BenefitRun, RunState
+    from anlao.benefits.models import BenefitRun, Entitlement, RunState
     from anlao.homecare.credit import credit_grant_from_run
 
     officer = User.objects.filter(username="district_officer").first()
@@ -213,8 +213,10 @@ def _credit(today: dt.date, stdout: Any) -> int:
     this_month = today.replace(day=1)
     for month in ((this_month - dt.timedelta(days=1)).replace(day=1), this_month):
         period = f"{month:%Y-%m}"
-        run = BenefitRun.objects.filter(program=PROGRAM, period=period,
-                                        state__in=[RunState.APPROVED, RunState.EXPORTED]).first()
+        runs_of = BenefitRun.objects.filter(program=PROGRAM, period=period)
+        # A re-seed wipes the elders and with them the entitlements: their runs are stale.
+        runs_of.exclude(pk__in=Entitlement.objects.values("run_id")).delete()
+        run = runs_of.filter(state__in=[RunState.APPROVED, RunState.EXPORTED]).first()
         if run is None:
             run = runs.run_create(actor=officer, program=PROGRAM, period=period,
                                   district_code=DISTRICT, today=today)

@@ -313,8 +313,9 @@ def care_plans_daily(*, now: dt.datetime | None = None) -> str:
 
 
 def _plan_order(plan: CarePlan, day: dt.date) -> Order:
-    elder = Elder.objects.select_for_update().select_related(
-        "residence_area", "residence_area__parent").get(pk=plan.elder_id)
+    Elder.objects.select_for_update().filter(pk=plan.elder_id).first()  # one order at a time
+    elder = Elder.objects.select_related("residence_area", "residence_area__parent").get(
+        pk=plan.elder_id)
     _check_request(elder, plan.item if plan.item.is_active else None, day, plan.window_start,
                    plan.window_end, plan.channel, day)
     q = quote(elder, plan.item, day)

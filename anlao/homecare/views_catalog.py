@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from anlao.accounts.models import Organisation, OrganisationType
 from anlao.areas.selectors import streets_for
 from anlao.core.errors import ServiceError, ValidationFailed
 from anlao.core.http import error_text, service_errors_as_http
+from anlao.core.money import yuan_to_fen
 from anlao.core.roles import has_perm
 from anlao.homecare import catalog as services
 from anlao.homecare import selectors
@@ -43,7 +45,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
         try:
             with service_errors_as_http():
                 item = services.item_create(actor=request.user, data={
-                    **data.dict(), "tasks": data.get("tasks", "").split("、")})
+                    **data.dict(), "price_fen": _fen(data.get("price_yuan", "")),
+                    "tasks": data.get("tasks", "").split("、")})
         except ServiceError as exc:
             errors = _errors(exc)
         else:
@@ -74,6 +77,15 @@ def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "orders": contract.orders.count()})
 
 
+def _fen(yuan: str) -> int:
+    """Yuan as typed (up to two decimals) → fen; anything else → -1 (the service refuses)."""
+    try:
+        value = Decimal(yuan.strip().replace(",", "").replace("，", ""))
+    except (InvalidOperation, AttributeError):
+        return -1
+    return yuan_to_fen(value) if value == value.quantize(Decimal("0.01")) else -1
+
+
 def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat((value or "").strip())
@@ -89,7 +101,8 @@ def contract_new(request: HttpRequest) -> HttpResponse:
     data: Any = request.POST if request.method == "POST" else {}
     items = list(selectors.items_active())
     if request.method == "POST":
-        prices = {i.code: data.get(f"price_{i.code}") for i in items
+        # officers type yuan ("95" or "95.50"); the service keeps fen
+        prices = {i.code: _fen(data.get(f"price_{i.code}", "")) for i in items
                   if data.get(f"price_{i.code}", "").strip()}
         try:
             with service_errors_as_http():

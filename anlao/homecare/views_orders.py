@@ -122,6 +122,8 @@ def _form_context(request: HttpRequest, data: Any, errors: dict[str, list[str]],
                          if c[0] in (Channel.COMMUNITY, Channel.HOTLINE, Channel.PORTAL)],
             # a fresh key per form: a double-clicked submit makes one order, not two
             "key": data.get("key") or secrets.token_urlsafe(12),
+            "channel": data.get("channel") or (Channel.HOTLINE if request.user.role ==
+                                               "hotline_operator" else Channel.COMMUNITY),
             "today": today, "balance": credit.available(chosen.pk, today, "") if chosen
             else None}
 

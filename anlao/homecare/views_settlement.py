@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anlao.areas.selectors import streets_for
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.money import format_fen
 from anlao.core.roles import has_perm
@@ -200,7 +201,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _require(request, "homecare.view")
     period = _month_param(request.GET.get("month", "")) or timezone.localdate().replace(day=1)
     data = stats.dashboard(request.user, period=period)
-    data["chart"]["map"] = {**data["map"], "tile_url": settings.MAP_TILE_URL}
+    # the facility map's base layer: tiles only when configured, else labelled street rings
+    areas = [{"name": a.name, "lat": a.lat, "lng": a.lng} for a in streets_for(request.user)
+             if a.lat is not None and a.lng is not None]
+    data["chart"]["map"] = {**data["map"], "tile_url": settings.MAP_TILE_URL, "areas": areas}
     return render(request, "homecare/stats.html", {
         "nav": "homecare", "d": data, "month": period.strftime("%Y-%m"),
         "alarm_url": reverse("alarms:queue") if has_perm(request.user, "alarm.view") else ""})

@@ -14,7 +14,7 @@
     chart.setOption({
       color: [colour],
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.label; }) },
       series: [{ type: "bar", data: rows.map(function (r) { return r.count; }), barMaxWidth: 22,
@@ -33,6 +33,12 @@
     m.states.forEach(function (s) { labels[s.code] = s.label; });
     var map = L.map(el, { zoomSnap: 0.5, attributionControl: !!m.tile_url });
     if (m.tile_url) { L.tileLayer(m.tile_url, { maxZoom: 18 }).addTo(map); }
+    (m.areas || []).forEach(function (a) {  // as on the facility map: street rings and names
+      L.circle([a.lat, a.lng], { radius: 700, color: "#8c8c8c", weight: 1, dashArray: "4 4",
+        fill: false, interactive: false }).addTo(map);
+      L.tooltip({ permanent: true, direction: "center", className: "area-label" })
+        .setLatLng([a.lat, a.lng]).setContent(text(a.name)).addTo(map);
+    });
     var bounds = [];
     m.points.forEach(function (p) {
       L.circleMarker([p.lat, p.lng], { radius: 6, color: "#ffffff", weight: 1,

@@ -35,7 +35,8 @@ def test_an_officer_computes_and_a_second_officer_approves(world, page, live_ser
     expect(page.locator("#export")).to_be_visible()
     with page.expect_download() as info:
         page.click("#download-xlsx")
-    content = open(info.value.path(), "rb").read()
+    with open(info.value.path(), "rb") as fh:
+        content = fh.read()
 
     from openpyxl import load_workbook
 

@@ -44,6 +44,8 @@ def solve(instance: Instance, *, exploration_level: int = 2, threads: int = 1,
     ``preference`` is "repair" (default) or "costs" (see the module docstring). ``backend``
     "pyvrp" (days without skills or pins) searches for ``time_limit_s`` seconds (default
     0.5 + 0.5 × exploration level); it raises ValueError for a day it cannot take."""
+    if preference not in ("repair", "costs") or backend not in ("vroom", "pyvrp"):
+        raise ValueError(f"unknown preference {preference!r} or backend {backend!r}")
     started = time.perf_counter()
     nv = len(instance.vehicles)
     nodes = ([v.start for v in instance.vehicles] + [v.end or v.start for v in instance.vehicles]
