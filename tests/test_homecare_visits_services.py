@@ -172,6 +172,26 @@ def test_a_wrong_or_expired_code_is_refused(day, settings):
     assert Visit.objects.get(pk=day.visit.pk).confirmed_at is None
 
 
+def test_five_wrong_codes_burn_the_code(day):
+    check_in(day)
+    code = visits.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(4):
+        with pytest.raises(ServiceError, match="The code is wrong"):
+            visits.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk,
+                                      code=wrong, now=NOW)
+    with pytest.raises(ServiceError, match="Too many wrong codes"):
+        visits.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=wrong,
+                                  now=NOW)
+    with pytest.raises(ServiceError, match="Ask for a confirmation code first"):
+        visits.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=code,
+                                  now=NOW)
+    # a new code starts a new count
+    fresh = visits.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
+    assert visits.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=fresh,
+                                     now=NOW).confirmed_at == NOW
+
+
 def test_no_code_before_check_in(day):
     with pytest.raises(ServiceError, match="Check in before"):
         visits.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)

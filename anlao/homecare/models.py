@@ -326,6 +326,7 @@ class Visit(TimeStamped):
     check_out_distance_m = models.PositiveIntegerField(null=True, blank=True)
     code_hash = models.CharField(max_length=64, blank=True)  # one-time confirmation code
     code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)  # wrong guesses; 5 burn it
     confirmed_at = models.DateTimeField(_("confirmed by the elder"), null=True, blank=True)
     tasks_done = models.JSONField(_("tasks done"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)

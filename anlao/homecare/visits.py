@@ -226,17 +226,18 @@ def visit_issue_code(*, actor: Any, visit: int | Visit, now: dt.datetime | None 
         raise ServiceError(_("The elder has already confirmed this visit."), code="conflict")
     code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
     expires = now + dt.timedelta(minutes=int(settings.HOMECARE["CODE_MINUTES"]))
-    Visit.objects.filter(pk=v.pk).update(code_hash=_code_hash(v.pk, code),
+    Visit.objects.filter(pk=v.pk).update(code_hash=_code_hash(v.pk, code), code_attempts=0,
                                          code_expires_at=expires, updated_at=now)
     audit(actor=actor, action="visit.issue_code", obj=v, after={"expires": expires.isoformat()})
     send_code(v, code)
     return code
 
 
-@transaction.atomic
 def visit_confirm_code(*, actor: Any, visit: int | Visit, code: str,
                        now: dt.datetime | None = None) -> Visit:
-    """The elder or family types the code on the caregiver's phone."""
+    """The elder or family types the code on the caregiver's phone. A wrong guess is counted
+    outside the failing transaction (a rollback would undo the count); the fifth burns the
+    code, so a 6-digit code cannot be found by trying."""
     require(actor, "visit.record")
     now = now or timezone.now()
     v = visit_for_caregiver(actor, visit)
@@ -248,13 +249,29 @@ def visit_confirm_code(*, actor: Any, visit: int | Visit, code: str,
     if now > v.code_expires_at:
         raise ServiceError(_("The code has expired; ask for a new one."), field="code")
     if not hmac.compare_digest(v.code_hash, _code_hash(v.pk, code)):
+        _count_wrong_code(v, now)
         raise ServiceError(_("The code is wrong."), field="code")
-    if not Visit.objects.filter(pk=v.pk, confirmed_at__isnull=True, code_hash=v.code_hash) \
-            .update(confirmed_at=now, code_hash="", code_expires_at=None, updated_at=now):
-        raise ServiceError(_("The elder has already confirmed this visit."), code="conflict")
-    audit(actor=actor, action="visit.confirm", obj=v, after={"confirmed_at": now.isoformat()})
+    with transaction.atomic():
+        if not Visit.objects.filter(pk=v.pk, confirmed_at__isnull=True, code_hash=v.code_hash) \
+                .update(confirmed_at=now, code_hash="", code_expires_at=None, updated_at=now):
+            raise ServiceError(_("The elder has already confirmed this visit."),
+                               code="conflict")
+        audit(actor=actor, action="visit.confirm", obj=v,
+              after={"confirmed_at": now.isoformat()})
     v.refresh_from_db()
     return v
+
+
+MAX_CODE_ATTEMPTS = 5
+
+
+def _count_wrong_code(v: Visit, now: dt.datetime) -> None:
+    attempts = v.code_attempts + 1
+    burn = {"code_hash": "", "code_expires_at": None} if attempts >= MAX_CODE_ATTEMPTS else {}
+    Visit.objects.filter(pk=v.pk, code_hash=v.code_hash).update(
+        code_attempts=attempts, updated_at=now, **burn)
+    if burn:
+        raise ServiceError(_("Too many wrong codes; ask for a new one."), field="code")
 
 
 # --- tasks, notes, address --------------------------------------------------------------------
