@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "anlao.portal.middleware.FamilyOnPortalMiddleware",
+    "anlao.core.middleware.HtmxLoginRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -231,6 +232,8 @@ HOMECARE = {
     "FOLLOW_UP_SHARE": envfloat("HOMECARE_FOLLOW_UP_SHARE", 0.1),  # 回访 sample
     # Co-pay the elder may be asked for above the credit, per order (fen); 0 = credit only.
     "MAX_COPAY_FEN": envint("HOMECARE_MAX_COPAY_FEN", 10_000),
+    # Dashboard: a check-in up to this many minutes after the planned start is on time.
+    "ON_TIME_MINUTES": envint("HOMECARE_ON_TIME_MINUTES", 15),
     # Month end: unspent service credit rolls into the next month (1) or expires (0).
     "CREDIT_ROLLOVER": envbool("HOMECARE_CREDIT_ROLLOVER", False),
 }

@@ -118,3 +118,11 @@ def test_revealing_the_elders_phone_from_the_alarm_is_logged(client, world, alar
                     HTTP_HX_REQUEST="true")
     assert "13812345678" in r.content.decode()
     assert AccessLog.objects.filter(actor=world.hotline_a, field="phone").count() == 1
+
+
+def test_a_polled_list_after_the_session_expired_sends_the_page_to_the_login_form(client):
+    from django.urls import reverse
+
+    response = client.get(reverse("alarms:open"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith("/login/")

@@ -26,3 +26,22 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class HtmxLoginRedirectMiddleware:
+    """A polled fragment (the alarm queue refreshes every 15 s) must not swap the login page
+    into the list when the session has expired: for htmx requests of a signed-out user, turn
+    the redirect into ``HX-Redirect`` so the whole page goes to the login form."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (response.status_code == 302 and request.headers.get("HX-Request")
+                and not (user is not None and user.is_authenticated)):
+            redirect = HttpResponse(status=204)
+            redirect["HX-Redirect"] = response["Location"]
+            return redirect
+        return response
