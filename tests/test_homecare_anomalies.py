@@ -231,3 +231,28 @@ def test_the_real_credit_ledger_is_charged_once_on_verification(day, world):
     assert spend.amount == -5000  # price 8000: 5000 from credit, the rest co-pay
     v.order.refresh_from_db()
     assert (v.order.credit_fen, v.order.copay_fen) == (5000, 3000)
+
+
+def test_a_visit_left_open_does_not_overlap_the_caregivers_later_visits(day, world):
+    later = make_visit(world, day.contract, day.elder, day.profile, start=14, sequence=2)
+    visits.visit_check_in(actor=day.world.caregiver, visit=day.visit.pk, lat=HOME[0],
+                          lng=HOME[1], now=NOW)  # 09:00, never checked out
+    assert rules_of(run(day, visit=later, start=at(14), minutes=50)) == set()
+
+
+def test_a_visit_started_within_an_open_visits_planned_time_overlaps(day, world):
+    later = make_visit(world, day.contract, day.elder, day.profile, start=10, sequence=2)
+    visits.visit_check_in(actor=day.world.caregiver, visit=day.visit.pk, lat=HOME[0],
+                          lng=HOME[1], now=NOW)  # 09:00 for 60 planned minutes
+    assert rules_of(run(day, visit=later, start=at(9, 30), minutes=50)) == {"overlap"}
+
+
+def test_accepting_a_missing_check_out_makes_the_visit_done_and_verified(day):
+    visits.visit_check_in(actor=day.world.caregiver, visit=day.visit.pk, lat=HOME[0],
+                          lng=HOME[1], now=NOW)
+    anomalies.anomalies_sweep(now=NOW + dt.timedelta(days=1))
+    a = Anomaly.objects.get(visit=day.visit, rule="missing_check_out")
+    anomaly_review(actor=day.world.street_officer_a, anomaly_id=a.pk, accept=True,
+                   note="电话回访确认已服务")
+    v = Visit.objects.get(pk=day.visit.pk)
+    assert (v.state, v.review, v.check_out_at) == ("done", Review.VERIFIED, None)

@@ -28,7 +28,7 @@ from anlao.core.audit import audit
 from anlao.core.errors import NotFound, ServiceError
 from anlao.core.roles import has_perm, is_provider_staff, require
 from anlao.core.scoping import scope_by_area
-from anlao.homecare.models import Anomaly, AnomalyState, Channel, Review, Visit
+from anlao.homecare.models import Anomaly, AnomalyState, Channel, Review, Visit, VisitState
 from anlao.people.models import ElderStatus
 
 RULE_LABELS = {
@@ -62,8 +62,9 @@ class VisitFacts:
     elder_status: str
     elder_status_date: dt.date | None
     channel: str
-    # the same caregiver's other checked-in visits that day: (id, check-in, check-out or None)
-    others: tuple[tuple[int, dt.datetime, dt.datetime | None], ...] = ()
+    # the same caregiver's other checked-in visits that day: (id, check-in, check-out — or
+    # check-in + planned minutes when it was never checked out)
+    others: tuple[tuple[int, dt.datetime, dt.datetime], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,12 +106,14 @@ def too_short(f: VisitFacts, cfg: RuleConfig) -> str | None:
 
 
 def overlap(f: VisitFacts, cfg: RuleConfig) -> str | None:
-    """Another visit by the same caregiver overlaps this one in time (an open one counts)."""
+    """Another visit by the same caregiver started while this one ran. A visit never checked
+    out is taken to run for its planned minutes (its missing check-out is a rule of its own;
+    counting it as running all day flagged every later visit of the caregiver)."""
     if f.check_in_at is None:
         return None
-    end = f.check_out_at or cfg.now
+    end = f.check_out_at or min(cfg.now, f.check_in_at + dt.timedelta(minutes=f.planned_minutes))
     for other_id, o_start, o_end in f.others:
-        if o_start < end and (o_end is None or o_end > f.check_in_at):
+        if o_start < end and o_end > f.check_in_at:
             return f"#{other_id}"
     return None
 
@@ -163,11 +166,12 @@ def _others(rows: list[dict]) -> dict[tuple[int, dt.date], list[tuple]]:
     found = Visit.objects.filter(
         caregiver_id__in={k[0] for k in keys}, date__in={k[1] for k in keys},
         check_in_at__isnull=False,
-    ).values_list("pk", "caregiver_id", "date", "check_in_at", "check_out_at")
+    ).values_list("pk", "caregiver_id", "date", "check_in_at", "check_out_at", "order__minutes")
     by_key: dict[tuple[int, dt.date], list[tuple]] = defaultdict(list)
-    for pk, cg, day, start, end in found:
+    for pk, cg, day, start, end, minutes in found:
         if (cg, day) in keys:
-            by_key[(cg, day)].append((pk, start, end))
+            # never checked out: taken to run for its planned minutes
+            by_key[(cg, day)].append((pk, start, end or start + dt.timedelta(minutes=minutes)))
     return by_key
 
 
@@ -240,7 +244,9 @@ def review_refresh(visit: Visit, *, actor: Any) -> str:
     visit.refresh_from_db(fields=["review", "check_out_at"])
     if AnomalyState.REJECTED in states:
         new = Review.REJECTED
-    elif AnomalyState.OPEN in states or visit.check_out_at is None:
+    elif AnomalyState.OPEN in states or (visit.check_out_at is None and not visit.anomalies
+                                         .filter(rule="missing_check_out",
+                                                 state=AnomalyState.ACCEPTED).exists()):
         new = Review.PENDING
     else:
         new = Review.VERIFIED
@@ -324,6 +330,11 @@ def anomaly_review(*, actor: Any, anomaly_id: int, accept: bool, note: str = "",
     audit(actor=actor, action="anomaly.review", obj=a, before={"state": a.state},
           after={"state": new, "note": note})
     a.refresh_from_db()
+    if accept and a.rule == "missing_check_out":
+        # the reviewer confirms the service was given although nobody checked out: the visit
+        # is done (its check-out stays empty, which is the record of what happened)
+        Visit.objects.filter(pk=a.visit_id, state=VisitState.IN_PROGRESS).update(
+            state=VisitState.DONE, updated_at=now)
     review_refresh(a.visit, actor=actor)
     return a
 

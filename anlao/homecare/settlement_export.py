@@ -11,13 +11,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from anlao.core.money import fen_to_yuan
-from anlao.homecare.models import Settlement
+from anlao.homecare.models import Settlement, SettlementState
 from anlao.homecare.settlement import OPEN, REJECTED, UNVERIFIED, lines_for
 
 REASON_LABELS = {
@@ -63,6 +64,20 @@ def summary(settlement: Settlement) -> list[tuple[str, Any]]:
 
 
 def statement_pdf(settlement: Settlement) -> bytes:
+    """The PDF; a frozen (approved or exported) statement is cached by its digest, because a
+    large month takes WeasyPrint tens of seconds (about 1 s per 100 lines)."""
+    if settlement.state == SettlementState.COMPUTED:
+        return _render_pdf(settlement)
+    key = (f"homecare:settlement-pdf:{settlement.pk}:{settlement.digest}:{settlement.state}:"
+           f"{get_language()}")
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = _render_pdf(settlement)
+        cache.set(key, pdf, timeout=24 * 3600)
+    return pdf
+
+
+def _render_pdf(settlement: Settlement) -> bytes:
     """WeasyPrint is imported lazily: it is slow to load and only this download needs it."""
     from weasyprint import HTML
 
