@@ -15,4 +15,6 @@ if ls locale/pending/*.po >/dev/null 2>&1; then
 fi
 $BIN/anlao compilemessages -l zh_Hans -v0
 untranslated=$(msgattrib --untranslated --no-obsolete "$PO" | grep -c '^msgid ' || true)
-echo "zh_Hans: $untranslated untranslated strings (minus the header)"
+# fuzzy guesses are not compiled: they show as English, so count them as missing too
+fuzzy=$(msgattrib --only-fuzzy --no-obsolete "$PO" | grep -c '^msgid ' || true)
+echo "zh_Hans: $untranslated untranslated and $fuzzy fuzzy strings (each minus the header)"
