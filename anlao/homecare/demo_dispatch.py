@@ -21,9 +21,12 @@ def seed(seed: int, stdout: Any) -> None:
         stdout.write("  dispatch demo: no demo provider or manager, skipped")
         return
     today = timezone.localdate()
+    # planned as the dispatcher would have at 06:00, so the demo shows a whole day's routes
+    # (and the caregiver login a route) whatever the hour `make demo` runs
+    morning = timezone.make_aware(dt.datetime.combine(today, dt.time(6, 0)))
     for day in (today, today + dt.timedelta(days=1)):
         if DispatchPlan.objects.filter(provider=provider, date=day).exists():
             continue
-        plan = dispatch_plan_day(actor=manager, provider=provider, date=day)
+        plan = dispatch_plan_day(actor=manager, provider=provider, date=day, now=morning)
         stdout.write(f"  dispatch demo: {day} planned, {plan.served} visits served, "
                      f"{plan.unassigned} not assigned, {plan.solve_ms} ms")
