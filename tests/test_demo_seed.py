@@ -41,7 +41,8 @@ def test_it_builds_elders_contacts_links_and_organisations(db):
     assert ServiceLink.objects.count() == result.service_links > 0
     counts = {t: Organisation.objects.filter(type=t).count() for t in OrganisationType.values}
     assert counts == {"bureau": 1, "street_office": 10, "community_committee": 107,
-                      "provider": 5, "canteen": 2, "care_facility": 3, "assessment_agency": 1}
+                      "provider": 5, "canteen": 2, "care_facility": 3, "assessment_agency": 1,
+                      "partner": 1}
 
 
 def test_the_bulk_rows_have_the_columns_save_would_derive(db):
