@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from anlao.homecare import urls_dispatch, urls_orders, urls_settlement, urls_visits, views
+from anlao.homecare import (
+    urls_dispatch,
+    urls_orders,
+    urls_settlement,
+    urls_team,
+    urls_visits,
+    views,
+)
 
 app_name = "homecare"
 urlpatterns = [
@@ -11,4 +18,5 @@ urlpatterns = [
     *urls_dispatch.urlpatterns,
     *urls_visits.urlpatterns,
     *urls_settlement.urlpatterns,
+    *urls_team.urlpatterns,
 ]
