@@ -198,3 +198,21 @@ def test_a_past_day_is_refused(world):
     with pytest.raises(ValidationFailed):
         plan(world, day=v.date)
     assert fresh(v).version == 0
+
+
+def test_a_same_day_replan_waits_for_the_caregivers_visit_in_progress(world):
+    cg = make_profile(world)
+    started = make_visit(world, at=east(3), minutes=90)
+    Visit.objects.filter(pk=started.pk).update(
+        caregiver=cg, state=VisitState.IN_PROGRESS,
+        check_in_at=dt.datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI))
+    nxt = make_visit(world, at=east(3.5), window=("09:00", "17:00"))
+    plan(world, now=dt.datetime(2026, 11, 25, 9, 15, tzinfo=SHANGHAI))
+    v = fresh(nxt)
+    assert v.caregiver_id == cg.pk
+    # not before the 90-minute visit ends at 10:30, and reached from that elder's home
+    # (0.5 km) rather than from the caregiver's own home 3.5 km away
+    start = v.planned_start.astimezone(SHANGHAI)
+    assert start >= dt.datetime(2026, 11, 25, 10, 30, tzinfo=SHANGHAI)
+    # (0.5 km × 1.3 at 15 km/h ≈ 156 s; from home it would be ≈ 1,090 s)
+    assert v.travel_seconds < 400

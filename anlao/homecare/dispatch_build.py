@@ -133,15 +133,34 @@ def elder_point(visit: Visit) -> Point | None:
     return None
 
 
-def _vehicle(p: CaregiverProfile, day: dt.date, not_before: int,
-             fallback: Point) -> Vehicle | None:
+def busy_until(provider: Any, day: dt.date) -> dict[int, tuple[int, Point | None]]:
+    """caregiver profile → (seconds, place) when and where their started or finished visits
+    of the day leave them free: a same-day re-plan must not send them elsewhere meanwhile."""
+    rows = (Visit.objects.filter(provider=provider, date=day, caregiver__isnull=False,
+                                 state__in=(VisitState.IN_PROGRESS, VisitState.DONE),
+                                 check_in_at__isnull=False)
+            .select_related("order__elder__residence_area"))
+    found: dict[int, tuple[int, Point | None]] = {}
+    for v in rows:
+        end = v.check_out_at or v.check_in_at + dt.timedelta(minutes=v.order.minutes)
+        free = seconds_since_midnight(day, end)
+        if free > found.get(v.caregiver_id, (-1, None))[0]:
+            found[v.caregiver_id] = (free, elder_point(v))
+    return found
+
+
+def _vehicle(p: CaregiverProfile, day: dt.date, not_before: int, fallback: Point,
+             busy: tuple[int, Point | None] | None = None) -> Vehicle | None:
     shift = shift_of(p, day)
+    free_at, here = busy or (0, None)
+    not_before = max(not_before, free_at)
     if shift is None or shift[1] <= not_before:
         return None
     home = Point(p.home_lat, p.home_lng) \
         if p.home_lat is not None and p.home_lng is not None else None
-    # without a home on file the route starts amid the day's visits and ends at the last one
-    return Vehicle(id=p.pk, start=home or fallback, end=home,
+    # without a home on file the route starts amid the day's visits and ends at the last one;
+    # after a visit already started or done today it starts from that elder's home
+    return Vehicle(id=p.pk, start=here or home or fallback, end=home,
                    shift=(max(shift[0], not_before), shift[1]), skills=caregiver_skills(p))
 
 
@@ -187,8 +206,9 @@ def build_day(provider: Any, day: dt.date, opts: BuildOptions | None = None) -> 
     profiles = working_profiles(provider, day)
     points = {pk: elder_point(v) for pk, v in visits.items()}
     fallback = _centre([p for p in points.values() if p is not None])
+    busy = busy_until(provider, day)
     vehicles = [v for p in profiles.values()
-                if (v := _vehicle(p, day, opts.not_before, fallback))]
+                if (v := _vehicle(p, day, opts.not_before, fallback, busy.get(p.pk)))]
     vehicle_ids = {v.id for v in vehicles}
     before = previous_caregivers({v.order.elder_id for v in visits.values()}, day)
     jobs: list[Job] = []
