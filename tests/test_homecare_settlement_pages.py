@@ -100,3 +100,11 @@ def test_the_dashboard_page_renders_for_an_officer_and_a_provider(client, world)
         r = client.get(reverse("homecare:stats") + "?month=2026-10")
         assert r.status_code == 200
         assert b"homecare-stats-data" in r.content and b"on-time-rate" in r.content
+
+
+def test_the_main_dashboard_links_to_the_home_care_dashboard(client, world):
+    october(world)
+    _login(client, world.district_officer)
+    r = client.get("/")
+    assert b"homecare-dashboard-card" in r.content
+    assert reverse("homecare:stats").encode() in r.content

@@ -67,10 +67,16 @@ def plan(run: BenefitRun, paid: pl.DataFrame) -> dict[str, int]:
     Deduction.objects.filter(run=run).delete()
     if run.kind != RunKind.REGULAR or not paid.height:
         return {"count": 0, "total_fen": 0}
+    # The district's open lines first (few), then those of elders this run pays: never an
+    # IN list of every paid elder (millions; SQLite caps bound parameters).
     lines = list(Overpayment.objects.filter(
         source_run__area=run.area, status__in=[Recovery.OPEN, Recovery.RECOVERING],
-        elder__status="active", elder_id__in=paid.get_column("id").to_list(),
+        elder__status="active",
     ).order_by("created_at", "pk").values_list("pk", "elder_id", "amount_fen", "recovered_fen"))
+    if lines:
+        paid_ids = set(paid.filter(pl.col("id").is_in([e for _pk, e, *_ in lines]))
+                       .get_column("id").to_list())
+        lines = [line for line in lines if line[1] in paid_ids]
     if not lines:
         return {"count": 0, "total_fen": 0}
     reserved = dict(Deduction.objects.filter(
