@@ -203,7 +203,7 @@ def test_the_command_computes_synchronously_with_progress(town):
 
     from django.core.management import call_command
     out = StringIO()
-    call_command("benefits_run", program="test-age-allowance", period="2026-03",
+    call_command("benefits_run", "--program", "test-age-allowance", period="2026-03",
                  district="330105", user="district_officer", stdout=out)
     assert "write: 3/3" in out.getvalue() and "3 paid" in out.getvalue()
     assert BenefitRun.objects.get().state == "computed"
@@ -214,3 +214,31 @@ def test_each_entitlement_carries_its_change_as_a_reason_code(town):
     run = compute(town, create(town, "2026-04"))
     reasons = dict(Entitlement.objects.filter(run=run).values_list("elder__name", "reasons"))
     assert reasons == {"张桂兰": "changed:tier_change", "王德福": "", "李明": ""}
+
+
+def test_a_batch_of_runs_reads_the_registry_once_and_matches_separate_computes(town,
+                                                                               monkeypatch):
+    from anlao.benefits import frame as frame_module
+
+    separate = {p: amounts(compute(town, create(town, program=p)))
+                for p in ("test-age-allowance", "test-care-a")}
+    BenefitRun.objects.all().delete()
+    loads = []
+    real = frame_module.load_frame
+    monkeypatch.setattr(frame_module, "load_frame", lambda qs: loads.append(1) or real(qs))
+    runs = [create(town, program=p) for p in ("test-age-allowance", "test-care-a")]
+    batch = services.runs_compute(actor=town.district_officer, run_ids=[r.pk for r in runs])
+    assert len(loads) == 1
+    assert {r.program: amounts(r) for r in batch} == separate
+
+
+def test_the_command_computes_several_programs_as_one_batch(town):
+    from io import StringIO
+
+    from django.core.management import call_command
+    out = StringIO()
+    call_command("benefits_run", "--program", "test-age-allowance", "--program", "test-care-a",
+                 period="2026-03", district="330105", user="district_officer", stdout=out)
+    assert set(BenefitRun.objects.values_list("program", flat=True)) == {
+        "test-age-allowance", "test-care-a"}
+    assert out.getvalue().count(" paid, ") == 2

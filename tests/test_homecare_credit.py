@@ -121,3 +121,15 @@ def test_a_month_cannot_be_closed_before_it_ends(world):
     with pytest.raises(ServiceError):
         credit.credit_close_month(actor=world.district_officer, period=MONTH,
                                   now=dt.datetime(2026, 11, 20, tzinfo=dt.UTC))
+
+
+def test_a_service_credit_run_has_no_bank_file(world, policies):
+    from anlao.benefits import payments
+
+    a = make_elder(world.community_a1, seq=1)
+    run = _run(world)
+    Entitlement.objects.create(run=run, elder=a, amount_fen=20000, tier="level2")
+    with pytest.raises(ServiceError, match="service credit"):
+        payments.run_export(actor=world.district_officer, run_id=run.pk)
+    run.refresh_from_db()
+    assert run.state == "approved"

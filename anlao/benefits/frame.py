@@ -9,7 +9,10 @@ correlated subquery per elder) cost most of the load time at 3M elders (bench/RE
 
 from __future__ import annotations
 
+import contextlib
 import io
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import polars as pl
@@ -64,6 +67,34 @@ def elders_in_area(actor: Any, area: Area) -> QuerySet[Elder]:
     """The actor's visible elders living under ``area`` (scoping stays in people.selectors)."""
     return elders_visible(actor).filter(
         residence_area__in=Area.objects.under(area.path).values("id"))
+
+
+# A batch of runs for one district and month (``shared_frames``) reads the registry once: the
+# frame is immutable, and one snapshot for all programs keeps their exclusivity rules consistent.
+_SHARED: ContextVar[dict[tuple[int, int], pl.DataFrame] | None] = ContextVar(
+    "anlao_shared_frames", default=None)
+
+
+@contextlib.contextmanager
+def shared_frames() -> Iterator[None]:
+    """Within the block, ``scoped_frame`` loads each (actor, area) frame once."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def scoped_frame(actor: Any, area: Area) -> pl.DataFrame:
+    """The frame of the actor's elders under ``area``; shared inside ``shared_frames``."""
+    cache = _SHARED.get()
+    key = (getattr(actor, "pk", 0) or 0, area.pk)
+    if cache is not None and key in cache:
+        return cache[key]
+    frame = load_frame(elders_in_area(actor, area))
+    if cache is not None:
+        cache[key] = frame
+    return frame
 
 
 def load_frame(qs: QuerySet[Elder]) -> pl.DataFrame:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anlao.benefits import bankfiles, recovery, services
+from anlao.benefits import bankfiles, recovery, selectors, services
 from anlao.benefits.models import (
     BackPay,
     BenefitRun,
@@ -157,9 +157,20 @@ def _refuse_double(run: BenefitRun, rows: list[Row]) -> None:
 
 
 @transaction.atomic
+def _refuse_service_credit(actor: Any, run_id: int) -> None:
+    """A service-credit program (``payout: service_credit``) is granted as home-care credit
+    (homecare.credit.credit_grant_from_run), never paid into bank accounts."""
+    run = selectors.run_get(actor=actor, run_id=run_id)
+    program = services.get_program(run.program)
+    if program.payout == "service_credit":
+        raise ServiceError(_("This program is granted as home-care service credit, not paid to "
+                             "bank accounts; it has no bank file."), code="service_credit")
+
+
 def run_export(*, actor: Any, run_id: int) -> BenefitRun:
     """Approved → exported: freeze the run and write its payment lines (the bank file)."""
     require(actor, "payment.manage")
+    _refuse_service_credit(actor, run_id)
     run = services.run_export(actor=actor, run_id=run_id)
     rows = _lines(run)
     _refuse_double(run, rows)

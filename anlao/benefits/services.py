@@ -19,7 +19,7 @@ from anlao.areas.models import Area, AreaLevel
 from anlao.benefits import backpay, checks, recovery, writer
 from anlao.benefits.diff import previous_run, summarise
 from anlao.benefits.engine import evaluate, parse_period
-from anlao.benefits.frame import elders_in_area, load_frame
+from anlao.benefits.frame import scoped_frame, shared_frames
 from anlao.benefits.models import BenefitRun, Overpayment, RunKind, RunState
 from anlao.benefits.policy import Program, load_programs
 from anlao.core.audit import audit, snapshot
@@ -145,10 +145,18 @@ def run_compute(*, actor: Any, run_id: int, progress: Progress | None = None) ->
         BenefitRun.objects.filter(pk=run.pk).update(busy_since=None)
 
 
+def runs_compute(*, actor: Any, run_ids: list[int], progress: Progress | None = None
+                 ) -> list[BenefitRun]:
+    """Compute several runs (e.g. every program of a district for one month) reading the
+    registry once: each run is still its own transaction, claim and audit."""
+    with shared_frames():
+        return [run_compute(actor=actor, run_id=rid, progress=progress) for rid in run_ids]
+
+
 def _evaluate(actor: Any, run: BenefitRun, progress: Progress | None) -> dict[str, Any]:
     programs = load_programs()
     program = programs[run.program]
-    frame = load_frame(elders_in_area(actor, run.area))
+    frame = scoped_frame(actor, run.area)
     _step(run, "evaluate", 0, frame.height, progress)
     result = evaluate(program, frame, parse_period(run.period), programs)
     # evaluate() keeps the frame's row order, so the area codes can be attached as columns.
