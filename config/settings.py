@@ -224,6 +224,7 @@ HOMECARE = {
     "SPEED_KMH": envfloat("HOMECARE_SPEED_KMH", 15.0),  # e-bike in town
     "EXPLORATION_LEVEL": envint("HOMECARE_EXPLORATION_LEVEL", 2),  # VROOM's -x, 0..5
     "ROAD_NETWORK_URL": os.getenv("HOMECARE_ROAD_NETWORK_URL", ""),  # e.g. an OSRM server
+    "ROAD_NETWORK_PROFILE": os.getenv("HOMECARE_ROAD_NETWORK_PROFILE", "driving"),
     # EVV: check-in further than this from the elder's home is an anomaly.
     "GEOFENCE_M": envint("HOMECARE_GEOFENCE_M", 200),
     # A visit shorter than this share of its planned minutes is an anomaly.

@@ -9,6 +9,7 @@ reason here, in ``DayInstance.pre_unassigned``; the solver explains the rest (ro
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,10 @@ from django.utils.translation import gettext_noop
 
 from anlao.homecare.models import CaregiverProfile, Leave, Visit, VisitState
 from anlao.homecare.routing.model import Instance, Job, Point, Vehicle
+from anlao.homecare.routing.osrm import RoadNetworkError, osrm_durations
 from anlao.workforce.models import LEVEL_RANK
+
+log = logging.getLogger(__name__)
 
 # Visits the dispatcher may (re)plan; done, in-progress and cancelled ones are left alone.
 PLANNABLE = (VisitState.UNASSIGNED, VisitState.ASSIGNED, VisitState.MISSED)
@@ -224,4 +228,21 @@ def build_day(provider: Any, day: dt.date, opts: BuildOptions | None = None) -> 
     cfg = settings.HOMECARE
     instance = Instance(jobs=jobs, vehicles=vehicles, detour_factor=cfg["DETOUR_FACTOR"],
                         speed_kmh=cfg["SPEED_KMH"])
+    if cfg.get("ROAD_NETWORK_URL") and jobs:
+        _road_network(instance, cfg)
     return DayInstance(instance, visits, profiles, pre)
+
+
+def _road_network(instance: Instance, cfg: dict[str, Any]) -> None:
+    """Travel times from the configured road network; straight lines when it cannot answer
+    (the dispatcher still gets a plan; the log says why)."""
+    points = list(dict.fromkeys(
+        [j.location for j in instance.jobs]
+        + [p for v in instance.vehicles for p in (v.start, v.end) if p is not None]))
+    try:
+        instance.durations = osrm_durations(cfg["ROAD_NETWORK_URL"], points,
+                                            profile=cfg.get("ROAD_NETWORK_PROFILE", "driving"))
+    except RoadNetworkError:
+        log.warning("road network failed; planning with straight lines", exc_info=True)
+        return
+    instance.locations = points
