@@ -65,6 +65,7 @@ class VisitFacts:
     # the same caregiver's other checked-in visits that day: (id, check-in, check-out — or
     # check-in + planned minutes when it was never checked out)
     others: tuple[tuple[int, dt.datetime, dt.datetime], ...] = ()
+    away: str = ""  # the elder's recorded absence that day (people.Absence kind), if any
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,13 @@ def overlap(f: VisitFacts, cfg: RuleConfig) -> str | None:
 
 
 def elder_unavailable(f: VisitFacts, cfg: RuleConfig) -> str | None:
-    """The elder was recorded deceased or moved out on or before the visit day.
-
-    The registry has no "hospitalised" status (people.ElderStatus: active, deceased,
-    moved_out); a hospital stay will join here once the registry records it.
-    """
-    if f.check_in_at is None or f.elder_status == ElderStatus.ACTIVE:
+    """The elder was recorded deceased or moved out on or before the visit day, or was in
+    hospital (or otherwise away: people.Absence) that day."""
+    if f.check_in_at is None:
+        return None
+    if f.away:
+        return f.away
+    if f.elder_status == ElderStatus.ACTIVE:
         return None
     if f.elder_status_date is None or f.elder_status_date <= f.date:
         return f"{f.elder_status} {f.elder_status_date or ''}".strip()
@@ -154,6 +156,7 @@ RULES: dict[str, Rule] = {
 # --- facts and detection --------------------------------------------------------------------
 
 _FACT_FIELDS = ("pk", "caregiver_id", "date", "check_in_at", "check_out_at", "check_in_lat",
+                "order__elder_id",
                 "check_in_distance_m", "order__minutes", "order__channel",
                 "order__elder__status", "order__elder__status_date")
 
@@ -178,6 +181,7 @@ def _others(rows: list[dict]) -> dict[tuple[int, dt.date], list[tuple]]:
 def facts_for(visits: QuerySet[Visit]) -> list[VisitFacts]:
     rows = list(visits.filter(check_in_at__isnull=False).values(*_FACT_FIELDS))
     others = _others(rows)
+    away = _away(rows)
     return [VisitFacts(
         visit_id=r["pk"], date=r["date"], check_in_at=r["check_in_at"],
         check_out_at=r["check_out_at"], check_in_has_gps=r["check_in_lat"] is not None,
@@ -186,7 +190,25 @@ def facts_for(visits: QuerySet[Visit]) -> list[VisitFacts]:
         channel=r["order__channel"],
         others=tuple(o for o in others.get((r["caregiver_id"], r["date"]), ())
                      if o[0] != r["pk"]),
+        away=away.get((r["order__elder_id"], r["date"]), ""),
     ) for r in rows]
+
+
+def _away(rows: list[dict]) -> dict[tuple[int, dt.date], str]:
+    """(elder, day) → absence kind for the rows' elders on the rows' days, in one query."""
+    from anlao.people.models import Absence
+
+    elders, days = {r["order__elder_id"] for r in rows}, {r["date"] for r in rows}
+    if not rows:
+        return {}
+    found: dict[tuple[int, dt.date], str] = {}
+    for e, kind, start, end in Absence.objects.filter(
+            elder_id__in=elders, start__lte=max(days)).exclude(end__lt=min(days)) \
+            .values_list("elder_id", "kind", "start", "end"):
+        for d in days:
+            if start <= d and (end is None or d <= end):
+                found[(e, d)] = kind
+    return found
 
 
 def evaluate(facts: Iterable[VisitFacts], cfg: RuleConfig,

@@ -238,3 +238,28 @@ class ElderImport(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.status})"
+
+
+class AbsenceKind(models.TextChoices):
+    HOSPITAL = "hospital", _("in hospital")
+    AWAY = "away", _("away from home")
+
+
+class Absence(TimeStamped):
+    """An elder away from home for a while (a hospital stay): home-care visits in that time are
+    anomalies (homecare.anomalies.elder_unavailable) and dispatch can tell the family."""
+
+    elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="absences")
+    kind = models.CharField(_("kind"), max_length=12, choices=AbsenceKind.choices,
+                            default=AbsenceKind.HOSPITAL)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"), null=True, blank=True)  # inclusive; open = still away
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["elder_id", "-start"]
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+
+    def __str__(self) -> str:
+        return f"{self.elder_id} {self.kind} {self.start}–{self.end or ''}"

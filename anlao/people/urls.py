@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from anlao.people import views, views_excel
+from anlao.people import views, views_absence, views_excel
 
 app_name = "people"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("<int:pk>/status/", views.elder_status, name="status"),
     path("<int:pk>/contacts/", views.contact_add, name="contact_add"),
     path("<int:pk>/contacts/<int:cid>/delete/", views.contact_delete, name="contact_delete"),
+    path("<int:pk>/absences/", views_absence.absence_add, name="absence_add"),
+    path("<int:pk>/absences/<int:aid>/end/", views_absence.absence_close, name="absence_end"),
     path("<int:pk>/household/", views.household_add, name="household_add"),
     path("<int:pk>/household/leave/", views.household_remove, name="household_leave"),
     path("export.xlsx", views_excel.elder_export, name="export"),

@@ -118,6 +118,7 @@ def _detail_context(request: HttpRequest, elder: Elder, **extra: Any) -> dict[st
         "row": _row(elder, today),
         "masked_address": mask_address(elder.address),
         "contacts": list(elder.contacts.all()),
+        "absences": list(elder.absences.all()[:10]),
         "service_links": list(links),
         "household_members": [_row(m, today) for m in
                               household_members(actor=request.user, elder=elder)[:20]],
