@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -30,3 +31,11 @@ def error_text(exc: ServiceError) -> str:
     if isinstance(exc, ValidationFailed):
         return " ".join(m for msgs in exc.errors.values() for m in msgs)
     return exc.message
+
+
+def form_date(value: str | None) -> dt.date | None:
+    """A date typed in a form (ISO, as ``<input type=date>`` sends it), or None."""
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -18,6 +17,7 @@ from anlao.accounts.models import Organisation, OrganisationType
 from anlao.areas.selectors import streets_for
 from anlao.core.errors import ServiceError, ValidationFailed
 from anlao.core.http import error_text, service_errors_as_http
+from anlao.core.http import form_date as _date
 from anlao.core.money import yuan_to_fen
 from anlao.core.roles import has_perm
 from anlao.homecare import catalog as services
@@ -84,13 +84,6 @@ def _fen(yuan: str) -> int:
     except (InvalidOperation, AttributeError):
         return -1
     return yuan_to_fen(value) if value == value.quantize(Decimal("0.01")) else -1
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
 
 
 @login_required

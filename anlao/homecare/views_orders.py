@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from anlao.areas.selectors import streets_for
 from anlao.core.errors import ServiceError, ValidationFailed
 from anlao.core.http import error_text, service_errors_as_http
+from anlao.core.http import form_date as _date
 from anlao.core.roles import has_perm
 from anlao.homecare import credit, orders, selectors
 from anlao.homecare.models import Category, Channel, CreditKind, OrderState
@@ -34,13 +35,6 @@ PER_PAGE = 50
 WEEKDAYS = [(0, gettext_lazy("Mon")), (1, gettext_lazy("Tue")), (2, gettext_lazy("Wed")),
             (3, gettext_lazy("Thu")), (4, gettext_lazy("Fri")), (5, gettext_lazy("Sat")),
             (6, gettext_lazy("Sun"))]
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
 
 
 def _time(value: str | None) -> dt.time | None:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anlao.accounts.models import Organisation, OrganisationType
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.http import error_text
 from anlao.core.roles import Role, has_perm
 from anlao.homecare.catalog import caregiver_profile_save, leave_add
 from anlao.homecare.models import CaregiverProfile
@@ -165,6 +166,5 @@ def leave_new(request: HttpRequest, pk: int) -> HttpResponse:
         except NotFound as exc:
             raise Http404 from exc
         except ServiceError as exc:
-            msgs = [m for ms in getattr(exc, "errors", {}).values() for m in ms]
-            messages.error(request, "; ".join(msgs) or exc.message)
+            messages.error(request, error_text(exc))
     return redirect(reverse("homecare:team_profile", args=[p.pk]) + _query(request))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from anlao.areas.selectors import areas_for
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
 from anlao.core.http import error_text, service_errors_as_http
+from anlao.core.http import form_date as _date
 from anlao.core.masking import mask_id_number, mask_phone
 from anlao.core.roles import has_perm
 from anlao.workforce import selectors, services
@@ -41,13 +41,6 @@ def _page(request: HttpRequest, template: str, ctx: dict[str, Any]) -> HttpRespo
                          or request.user.role == "auditor")
     ctx["can_write"] = has_perm(request.user, "workforce.write")
     return render(request, template, ctx)
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
 
 
 def _int(value: str | None) -> int:
