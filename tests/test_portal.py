@@ -189,3 +189,44 @@ def test_a_booking_beyond_the_credit_and_co_pay_shows_why(client, world, setting
         "item": str(bath.pk), "date": day.isoformat(), "window": "08:00-10:00", "token": "t1"})
     assert response.status_code == 400 and "Not enough service credit" in response.content.decode()
     assert not Order.objects.exists()
+
+
+def _done_visit(world, elder):
+    from anlao.homecare.models import Visit
+    from tests.dispatch_fixtures import make_visit
+
+    v = make_visit(world, at=None, elder=elder, day=timezone.localdate())
+    now = timezone.now()
+    Visit.objects.filter(pk=v.pk).update(state="done", check_in_at=now - dt.timedelta(hours=1),
+                                         check_out_at=now)
+    return v
+
+
+def test_a_family_rates_a_finished_visit_once(client, world, family):
+    from anlao.homecare.models import FollowUp
+
+    mother, stranger = family
+    mine, theirs = _done_visit(world, mother), _done_visit(world, stranger)
+    c = _signed_in(client, family)
+    url = reverse("portal:visit_rate", args=[mother.pk, mine.pk])
+    c.post(url, {"rating": "4", "comment": "很耐心"})
+    fu = FollowUp.objects.get(visit=mine)
+    assert (fu.method, fu.rating, fu.comment, fu.recorded_by.role) == ("rating", 4, "很耐心",
+                                                                       "family")
+    c.post(url, {"rating": "1"})  # a second rating is refused
+    fu.refresh_from_db()
+    assert fu.rating == 4
+    assert "Rated 4 of 5" in c.get(reverse("portal:elder", args=[mother.pk])).content.decode()
+    # another family's visit, even through this elder's URL, does not exist for them
+    assert c.post(reverse("portal:visit_rate", args=[mother.pk, theirs.pk]),
+                  {"rating": "5"}).status_code == 404
+    assert not FollowUp.objects.filter(visit=theirs).exists()
+
+
+def test_a_rating_outside_one_to_five_is_refused(client, world, family):
+    from anlao.homecare.models import FollowUp
+
+    mine = _done_visit(world, family[0])
+    c = _signed_in(client, family)
+    c.post(reverse("portal:visit_rate", args=[family[0].pk, mine.pk]), {"rating": "9"})
+    assert not FollowUp.objects.filter(visit=mine, recorded_at__isnull=False).exists()

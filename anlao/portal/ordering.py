@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
+from anlao.core.http import error_text
 from anlao.homecare import orders as order_services
 from anlao.homecare import selectors as hc
 from anlao.portal.selectors import family_elder
@@ -98,4 +99,23 @@ def order_cancel(request: HttpRequest, pk: int, order_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("The service is cancelled."))
+    return redirect("portal:elder", elder.pk)
+
+
+@login_required(login_url="portal:start")
+@require_POST
+def visit_rate(request: HttpRequest, pk: int, visit_id: int) -> HttpResponse:
+    from anlao.portal.services import portal_rate_visit
+
+    _family(request)
+    try:
+        elder = family_elder(request.user, pk)
+        portal_rate_visit(actor=request.user, visit_id=visit_id,
+                          rating=request.POST.get("rating"), comment=request.POST.get("comment"))
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Thank you: the rating goes to the provider's record."))
     return redirect("portal:elder", elder.pk)

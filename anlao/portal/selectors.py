@@ -34,7 +34,7 @@ def recent_visits(elder: Elder, today: dt.date | None = None, days: int = 30
     return (Visit.objects.filter(order__elder=elder, date__lt=today + dt.timedelta(days=1),
                                  date__gte=today - dt.timedelta(days=days),
                                  check_out_at__isnull=False)
-            .select_related("order__item", "caregiver__caregiver")
+            .select_related("order__item", "caregiver__caregiver", "follow_up")
             .order_by("-date", "-check_out_at")[:20])
 
 

@@ -107,3 +107,38 @@ def _family_user(phone: str) -> User:
 
 def outbox_for_demo(limit: int = 20) -> Any:
     return OutboxMessage.objects.all()[:limit]
+
+
+@transaction.atomic
+def portal_rate_visit(*, actor: Any, visit_id: Any, rating: Any, comment: str = "",
+                      now: dt.datetime | None = None) -> Any:
+    """A family rates a finished visit of their elder (回访 by the family itself): recorded as
+    the visit's follow-up with method "rating", once; staff calls then skip it."""
+    from anlao.core.errors import NotFound
+    from anlao.core.roles import require
+    from anlao.homecare.models import FollowUp, FollowUpMethod, Visit
+    from anlao.people.selectors import elders_visible
+
+    require(actor, "portal.use")
+    now = now or timezone.now()
+    visit = (Visit.objects.filter(pk=int(visit_id) if str(visit_id).isdigit() else 0,
+                                  check_out_at__isnull=False,
+                                  order__elder__in=elders_visible(actor).values("pk"))
+             .first())
+    if visit is None:
+        raise NotFound(_("No such visit."))
+    try:
+        stars = int(rating)
+    except (TypeError, ValueError):
+        stars = 0
+    comment = (comment or "").strip()
+    if not 1 <= stars <= 5 or len(comment) > 200:
+        raise ValidationFailed({"rating": [_("Give 1 to 5 stars and at most 200 characters.")]})
+    fu, _created = FollowUp.objects.get_or_create(visit=visit)
+    if not FollowUp.objects.filter(pk=fu.pk, recorded_at__isnull=True).update(
+            method=FollowUpMethod.RATING, rating=stars, comment=comment, recorded_by=actor,
+            recorded_at=now, updated_at=now):
+        raise ServiceError(_("This visit is already rated."), code="conflict")
+    audit(actor=actor, action="followup.family_rating", obj=fu,
+          after={"rating": stars, "comment": comment})
+    return fu

@@ -12,5 +12,6 @@ urlpatterns = [
     path("elders/<int:pk>/order/", ordering.order_new, name="order"),
     path("elders/<int:pk>/orders/<int:order_id>/cancel/", ordering.order_cancel,
          name="order_cancel"),
+    path("elders/<int:pk>/visits/<int:visit_id>/rate/", ordering.visit_rate, name="visit_rate"),
     path("outbox/", views.outbox, name="outbox"),
 ]
