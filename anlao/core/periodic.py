@@ -12,7 +12,6 @@ printable; a job whose module is not installed is skipped.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 import traceback
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from anlao.core.dotted import optional_callable
 from anlao.core.models import PeriodicRun
 
 log = logging.getLogger(__name__)
@@ -62,22 +62,17 @@ def _claim(job: Job, slot: dt.datetime, now: dt.datetime) -> PeriodicRun | None:
         return None  # another scheduler has it, or it already ran
 
 
-def _resolve(target: str):
-    module_name, _sep, func_name = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, func_name, None)
-
-
 def run_due(now: dt.datetime | None = None, jobs: list[Job] | None = None
             ) -> list[PeriodicRun]:
     """Run every job whose current slot has not run yet; return the runs made."""
     now = now or timezone.now()
     runs = []
     for job in JOBS if jobs is None else jobs:
-        func = _resolve(job.target)
+        try:
+            func, _why = optional_callable(job.target)
+        except ImportError:  # a broken job module must not stop the other jobs
+            log.exception("periodic job %s cannot be imported", job.name)
+            continue
         slot = slot_of(job, now)
         if func is None or slot is None:
             continue

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
+
+from anlao.core.dotted import optional_callable
 
 EXTRA_STEPS = [
     "anlao.people.demo:seed",
@@ -25,17 +26,9 @@ def run_extra_steps(seed: int, stdout: Any, steps: list[str] | None = None) -> l
     """Run every importable step; return the names of those that ran."""
     ran = []
     for step in EXTRA_STEPS if steps is None else steps:
-        module_name, _sep, func_name = step.partition(":")
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not module_name.startswith(exc.name):
-                raise  # the module exists but imports something missing: a real error
-            stdout.write(f"  skipped {step}: not written yet")
-            continue
-        func = getattr(module, func_name, None)
+        func, why = optional_callable(step)
         if func is None:
-            stdout.write(f"  skipped {step}: no function {func_name}")
+            stdout.write(f"  skipped {step}: {why}")
             continue
         stdout.write(f"  running {step}")
         func(seed, stdout)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from anlao.accounts.models import Organisation, OrganisationType
 from anlao.areas.models import Area, AreaLevel
 from anlao.areas.selectors import areas_for
+from anlao.core.form_errors import ServiceErrorsMixin
 from anlao.facilities.models import Facility, FacilityType, MedicalSetup, OperationMode
 from anlao.facilities.validation import FIELDS, clean_facility
 
@@ -74,7 +75,7 @@ def _operator_choices(actor: Any, current: Organisation | None) -> list[Any]:
     return [("", "—"), *groups.items()]
 
 
-class FacilityForm(forms.Form):
+class FacilityForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Facility name"), max_length=128)
     type = forms.ChoiceField(label=_("Type"), choices=[("", "—"), *FacilityType.choices])
     operator = forms.TypedChoiceField(label=_("Operator"), coerce=int)
@@ -168,9 +169,4 @@ class FacilityForm(forms.Form):
             if d[name] is not None:
                 d[name] = d[name].quantize(Decimal(places))
         return d
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 

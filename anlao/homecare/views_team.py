@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anlao.accounts.models import Organisation, OrganisationType
-from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from anlao.core.http import error_text
+from anlao.core.errors import NotFound, ServiceError
+from anlao.core.form_errors import service_error_onto
+from anlao.core.http import error_text, form_date
 from anlao.core.roles import Role, has_perm
 from anlao.homecare.catalog import caregiver_profile_save, leave_add
 from anlao.homecare.models import CaregiverProfile
@@ -122,10 +123,8 @@ def _save(request: HttpRequest, provider: Organisation, p: CaregiverProfile,
             skills=[s for s in form.cleaned_data["skills"].replace("，", ",").split(",")],
             level=form.cleaned_data["level"], home_lat=form.cleaned_data["home_lat"],
             home_lng=form.cleaned_data["home_lng"], working_hours=form.hours())
-    except (ValidationFailed, ServiceError, PermissionDenied) as exc:
-        for field, msgs in getattr(exc, "errors", {None: [exc.message]}).items():
-            for msg in msgs:
-                form.add_error(field if field in form.fields else None, msg)
+    except ServiceError as exc:  # ValidationFailed and PermissionDenied are ServiceErrors
+        service_error_onto(form, exc)
         return False
     return True
 
@@ -152,19 +151,18 @@ def profile_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def leave_new(request: HttpRequest, pk: int) -> HttpResponse:
     provider = _provider(request)
     p = _profile(provider, pk)
-    try:
-        start = dt.date.fromisoformat(request.POST.get("start", ""))
-        end = dt.date.fromisoformat(request.POST.get("end", "") or request.POST.get("start", ""))
-    except ValueError:
+    start = form_date(request.POST.get("start"))
+    end = form_date(request.POST.get("end") or request.POST.get("start"))
+    if start is None or end is None:
         messages.error(request, _("Give the leave's first and last day."))
-    else:
-        try:
-            leave_add(actor=request.user, profile_id=p.pk, start=start, end=end,
-                      reason=request.POST.get("reason", ""))
-            messages.success(request, _("Leave recorded; plans from now on leave the caregiver "
-                                        "out on those days."))
-        except NotFound as exc:
-            raise Http404 from exc
-        except ServiceError as exc:
-            messages.error(request, error_text(exc))
+        return redirect(reverse("homecare:team_profile", args=[p.pk]) + _query(request))
+    try:
+        leave_add(actor=request.user, profile_id=p.pk, start=start, end=end,
+                  reason=request.POST.get("reason", ""))
+        messages.success(request, _("Leave recorded; plans from now on leave the caregiver "
+                                    "out on those days."))
+    except NotFound as exc:
+        raise Http404 from exc
+    except ServiceError as exc:
+        messages.error(request, error_text(exc))
     return redirect(reverse("homecare:team_profile", args=[p.pk]) + _query(request))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anlao.areas.models import Area, AreaLevel
 from anlao.areas.selectors import communities_for, streets_for
+from anlao.core.form_errors import ServiceErrorsMixin
 from anlao.core.masking import mask_address
 from anlao.people.models import (
     CATEGORY_FIELDS,
@@ -91,7 +92,7 @@ class ElderFilterForm(forms.Form):
         )
 
 
-class ElderForm(forms.Form):
+class ElderForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=32)
     id_number = forms.CharField(label=_("ID number"), max_length=20,
                                 help_text=_("18 characters; a 15-digit legacy number is "
@@ -181,11 +182,6 @@ class ElderForm(forms.Form):
                     data.pop(name, None)
         return data
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"),
@@ -204,7 +200,7 @@ class StatusForm(forms.Form):
         self.fields["status_date"].initial = timezone.localdate()
 
 
-class ContactForm(forms.Form):
+class ContactForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=32,
                            widget=forms.TextInput(attrs={"class": "form-control"}))
     relation = forms.ChoiceField(label=_("Relation"), choices=ContactRelation.choices,
@@ -219,11 +215,6 @@ class ContactForm(forms.Form):
                                       initial=True,
                                       widget=forms.CheckboxInput(
                                           attrs={"class": "form-check-input"}))
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 def mark_invalid(form: forms.Form) -> None:

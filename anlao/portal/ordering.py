@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
+from anlao.core.form_errors import service_error_onto
 from anlao.core.http import error_text
 from anlao.homecare import orders as order_services
 from anlao.homecare import selectors as hc
 from anlao.portal.selectors import family_elder
-from anlao.portal.views import _errors_onto, _family
+from anlao.portal.views import _family
 
 WINDOWS = [("08:00-10:00", "08:00–10:00"), ("10:00-12:00", "10:00–12:00"),
            ("14:00-16:00", "14:00–16:00"), ("16:00-18:00", "16:00–18:00")]
@@ -60,7 +61,7 @@ def _place(request: HttpRequest, elder, form: OrderForm) -> bool:
     except ServiceError as exc:
         if isinstance(exc, ValidationFailed) and "window_start" in exc.errors:
             exc.errors["window"] = exc.errors.pop("window_start")
-        _errors_onto(form, exc)
+        service_error_onto(form, exc)
         return False
     return True
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anlao.core.errors import NotFound, ServiceError, ValidationFailed
+from anlao.core.errors import NotFound, ServiceError
+from anlao.core.form_errors import service_error_onto
 from anlao.core.roles import has_perm
 from anlao.portal import selectors, services
 from anlao.portal.forms import CodeForm, PhoneForm
@@ -23,15 +24,6 @@ from anlao.portal.forms import CodeForm, PhoneForm
 def _family(request: HttpRequest) -> None:
     if not has_perm(request.user, "portal.use"):
         raise DjangoPermissionDenied
-
-
-def _errors_onto(form, exc: ServiceError) -> None:
-    if isinstance(exc, ValidationFailed):
-        for field, msgs in exc.errors.items():
-            for msg in msgs:
-                form.add_error(field if field in form.fields else None, msg)
-    else:
-        form.add_error(None, exc.message)
 
 
 @require_http_methods(["GET", "POST"])
@@ -43,7 +35,7 @@ def start(request: HttpRequest) -> HttpResponse:
         try:
             services.portal_request_code(phone=form.cleaned_data["phone"])
         except ServiceError as exc:
-            _errors_onto(form, exc)
+            service_error_onto(form, exc)
         else:
             phone = services.clean_phone(form.cleaned_data["phone"])
             return redirect(f"{reverse('portal:code')}?phone={phone}")
@@ -60,7 +52,7 @@ def code(request: HttpRequest) -> HttpResponse:
             user = services.portal_verify_code(phone=form.cleaned_data["phone"],
                                                code=form.cleaned_data["code"])
         except ServiceError as exc:
-            _errors_onto(form, exc)
+            service_error_onto(form, exc)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("portal:elders")

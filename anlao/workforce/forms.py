@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anlao.areas.models import AreaLevel
 from anlao.areas.selectors import areas_for
+from anlao.core.form_errors import ServiceErrorsMixin
 from anlao.core.masking import mask_phone
 from anlao.core.roles import is_provider_staff
 from anlao.core.scoping import area_in_scope
@@ -17,7 +18,7 @@ from anlao.workforce.models import Caregiver
 INDENT = {AreaLevel.STREET: "\u3000", AreaLevel.COMMUNITY: "\u3000\u3000"}
 
 
-class CaregiverForm(forms.Form):
+class CaregiverForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=64)
     # Starts empty (blank = keep): prefilling it would show the full number without the
     # logged reveal.
@@ -55,8 +56,3 @@ class CaregiverForm(forms.Form):
         phone = "" if d.get("clear_phone") else (d.get("phone") or None)
         return {"name": d["name"], "phone": phone, "area_id": d.get("area"),
                 "is_active": d.get("is_active", False)}
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
