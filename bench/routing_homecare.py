@@ -16,9 +16,9 @@ import vroom
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from anlao.homecare.routing import Instance, Job, Plan, Point, Vehicle, solve
-from anlao.homecare.routing.solve import job_windows
-from anlao.homecare.routing.travel import straight_line_s
+from anlao.homecare.dispatch.routing import Instance, Job, Plan, Point, Vehicle, solve
+from anlao.homecare.dispatch.routing.solve import job_windows
+from anlao.homecare.dispatch.routing.travel import straight_line_s
 
 LAT, LNG = (30.28, 30.36), (120.10, 120.18)  # Gongshu's bounding box, roughly
 H = 3600

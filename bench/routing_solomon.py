@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from anlao.homecare.routing import Instance, Job, Plan, Point, Vehicle, solve
+from anlao.homecare.dispatch.routing import Instance, Job, Plan, Point, Vehicle, solve
 
 DATA = Path("/work/shared/bench-data/solomon")
 SCALE = 1000  # VROOM takes integer seconds: distances and times × 1000, rounded

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from anlao.homecare.catalog import catalog_load
+from anlao.homecare.catalog.services import catalog_load
 from anlao.homecare.models import (
     Contract,
     ContractItem,

@@ -8,9 +8,10 @@ import pytest
 
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
 from anlao.core.models import AuditLog
-from anlao.homecare import anomalies, visits
-from anlao.homecare.anomalies import AnomalyFilters, anomalies_for, anomaly_review
 from anlao.homecare.models import Anomaly, AnomalyState, Channel, Review, Visit
+from anlao.homecare.visits import anomalies
+from anlao.homecare.visits import services as visits
+from anlao.homecare.visits.anomalies import AnomalyFilters, anomalies_for, anomaly_review
 from anlao.people.models import ElderStatus
 from tests.visits_fixtures import HOME, NOW, at, build_day, make_visit, north
 

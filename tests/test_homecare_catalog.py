@@ -1,4 +1,4 @@
-"""Catalog, contracts and caregiver profiles (anlao/homecare/catalog.py)."""
+"""Catalog, contracts and caregiver profiles (homecare/catalog/services.py, team/services.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from anlao.core.errors import NotFound, PermissionDenied, ValidationFailed
-from anlao.homecare import catalog
+from anlao.homecare.catalog import services as catalog
 from anlao.homecare.models import Category, ContractState, ServiceItem
+from anlao.homecare.team import services as team
 from anlao.workforce.models import Caregiver, Employment
 from tests.homecare_fixtures import active_contract
 
@@ -81,27 +82,27 @@ def _employ(world, provider):
 
 def test_a_provider_manager_keeps_profiles_of_its_own_caregivers_only(world):
     c = _employ(world, world.provider)
-    profile = catalog.caregiver_profile_save(
+    profile = team.caregiver_profile_save(
         actor=world.provider_manager, caregiver_id=c.pk, provider_id=world.provider.pk,
         skills=["Bathing", "nursing"], level="level4", home_lat=30.32, home_lng=120.15,
         working_hours={"0": ["08:00", "17:00"], "2": ["08:00", "12:00"]},
         user_id=world.caregiver.pk)
     assert profile.skills == ["bathing", "nursing"] and profile.user == world.caregiver
     with pytest.raises(PermissionDenied):
-        catalog.caregiver_profile_save(actor=world.other_provider_manager, caregiver_id=c.pk,
+        team.caregiver_profile_save(actor=world.other_provider_manager, caregiver_id=c.pk,
                                        provider_id=world.provider.pk, skills=[])
     with pytest.raises(ValidationFailed):
-        catalog.caregiver_profile_save(actor=world.other_provider_manager, caregiver_id=c.pk,
+        team.caregiver_profile_save(actor=world.other_provider_manager, caregiver_id=c.pk,
                                        provider_id=world.other_provider.pk, skills=[])
     with pytest.raises(NotFound):
-        catalog.leave_add(actor=world.other_provider_manager, profile_id=profile.pk,
+        team.leave_add(actor=world.other_provider_manager, profile_id=profile.pk,
                           start=START, end=START)
 
 
 def test_working_hours_must_be_times_that_end_after_they_start(world):
     c = _employ(world, world.provider)
     with pytest.raises(ValidationFailed) as info:
-        catalog.caregiver_profile_save(actor=world.provider_manager, caregiver_id=c.pk,
+        team.caregiver_profile_save(actor=world.provider_manager, caregiver_id=c.pk,
                                        provider_id=world.provider.pk, skills=[],
                                        working_hours={"0": ["17:00", "08:00"], "9": ["a", "b"]})
     assert "working_hours" in info.value.errors

@@ -8,8 +8,9 @@ import pytest
 
 from anlao.benefits.models import BenefitRun, Entitlement
 from anlao.core.errors import ServiceError
-from anlao.homecare import credit, orders
+from anlao.homecare import credit
 from anlao.homecare.models import CreditEntry, CreditKind, Order, Visit
+from anlao.homecare.orders import services as orders
 from tests.homecare_fixtures import MONTH, TODAY, active_contract, grant
 from tests.personas import make_elder
 

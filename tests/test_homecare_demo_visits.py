@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from anlao.homecare import demo_visits
+from anlao.homecare.demo import visits as demo_visits
 from anlao.homecare.models import (
     Anomaly,
     CaregiverProfile,

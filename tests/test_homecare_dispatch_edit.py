@@ -9,7 +9,7 @@ import pytest
 
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.models import AuditLog
-from anlao.homecare.dispatch import (
+from anlao.homecare.dispatch.services import (
     Conflict,
     dispatch_on_order_change,
     dispatch_plan_day,
@@ -228,7 +228,7 @@ def test_an_accepted_order_without_a_visit_gets_one(world):
 
 def test_a_pin_landing_while_the_solver_runs_makes_the_replan_lose(world, day, monkeypatch):
     """SQLite has no row locks: the plan's write is conditional on the versions it read."""
-    from anlao.homecare import dispatch
+    from anlao.homecare.dispatch import services as dispatch
 
     _west, east_, visits = day
     v = visits[0]
@@ -249,7 +249,7 @@ def test_a_pin_landing_while_the_solver_runs_makes_the_replan_lose(world, day, m
 
 
 def test_a_visit_pinned_to_a_caregiver_gone_on_leave_waits_with_the_reason(world, day):
-    from anlao.homecare.routing import reasons
+    from anlao.homecare.dispatch.routing import reasons
 
     west, _east, visits = day
     v = visits[0]

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from anlao.homecare.dispatch import dispatch_plan_day, visit_pin
+from anlao.homecare.dispatch.services import dispatch_plan_day, visit_pin
 from anlao.homecare.models import DispatchPlan, Visit, VisitState
-from anlao.homecare.orders import order_cancel, order_create
+from anlao.homecare.orders.services import order_cancel, order_create
 from tests.dispatch_fixtures import DAY, NOW, east, make_profile
 from tests.homecare_fixtures import active_contract, grant
 from tests.personas import make_elder

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from anlao.homecare.dispatch import dispatch_plan_day
+from anlao.homecare.dispatch.services import dispatch_plan_day
 from anlao.homecare.models import DispatchPlan, Visit
 from tests.dispatch_fixtures import DAY, NOW, east, make_item, make_profile, make_visit
 

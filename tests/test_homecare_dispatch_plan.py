@@ -8,12 +8,12 @@ import pytest
 
 from anlao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from anlao.core.models import AuditLog
-from anlao.homecare.dispatch import dispatch_plan_day
-from anlao.homecare.dispatch_build import NO_LOCATION, WINDOW_PASSED
+from anlao.homecare.dispatch.build import NO_LOCATION, WINDOW_PASSED
+from anlao.homecare.dispatch.routing import reasons
+from anlao.homecare.dispatch.routing.model import Point
+from anlao.homecare.dispatch.routing.travel import straight_line_s
+from anlao.homecare.dispatch.services import dispatch_plan_day
 from anlao.homecare.models import DispatchPlan, Visit, VisitState
-from anlao.homecare.routing import reasons
-from anlao.homecare.routing.model import Point
-from anlao.homecare.routing.travel import straight_line_s
 from tests.dispatch_fixtures import (
     BASE,
     DAY,

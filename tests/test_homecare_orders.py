@@ -1,4 +1,4 @@
-"""Order acceptance rules, care plans and scoping (anlao/homecare/orders.py)."""
+"""Order acceptance rules, care plans and scoping (anlao/homecare/orders/services.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from anlao.homecare import orders
 from anlao.homecare.models import CarePlan, Order, OrderState, Visit, VisitState
-from anlao.homecare.selectors import OrderFilters, orders_for
+from anlao.homecare.orders import services as orders
+from anlao.homecare.orders.selectors import OrderFilters, orders_for
 from anlao.people.models import ServiceLink
 from tests.homecare_fixtures import TODAY, active_contract, grant
 from tests.personas import make_elder, serve

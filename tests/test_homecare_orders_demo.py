@@ -8,7 +8,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from anlao.demo.services import demo_seed
-from anlao.homecare import demo
+from anlao.homecare.demo import base as demo
 from anlao.homecare.models import (
     CaregiverProfile,
     CarePlan,

@@ -7,12 +7,11 @@ import pytest
 from anlao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from anlao.core.models import AuditLog
 from anlao.homecare.models import Anomaly, Review, SettlementLine
-from anlao.homecare.settlement import (
+from anlao.homecare.settlement.selectors import settlement_get, settlements_for
+from anlao.homecare.settlement.services import (
     settlement_approve,
     settlement_compute,
     settlement_export,
-    settlement_get,
-    settlements_for,
 )
 from tests.settlement_fixtures import NOW, OCTOBER, october
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from anlao.homecare.models import Settlement
-from anlao.homecare.settlement import settlement_approve, settlement_compute
+from anlao.homecare.settlement.services import settlement_approve, settlement_compute
 from tests.settlement_fixtures import NOW, OCTOBER, october
 
 pytestmark = pytest.mark.django_db

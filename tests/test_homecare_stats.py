@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from anlao.homecare import stats
 from anlao.homecare.models import Anomaly, VisitState
+from anlao.homecare.settlement import stats
 from tests.settlement_fixtures import OCTOBER, make_item, make_visit, october
 
 pytestmark = pytest.mark.django_db

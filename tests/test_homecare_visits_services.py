@@ -8,8 +8,8 @@ import pytest
 
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.models import AccessLog, AuditLog
-from anlao.homecare import visits
 from anlao.homecare.models import OrderState, Review, Visit, VisitState
+from anlao.homecare.visits import selectors, services
 from tests.visits_fixtures import HOME, NOW, TASKS, build_day, north, other_caregiver_user
 
 
@@ -19,12 +19,12 @@ def day(world):
 
 
 def check_in(day, *, now=NOW, pos=HOME, **kw):
-    return visits.visit_check_in(actor=day.world.caregiver, visit=day.visit.pk, lat=pos[0],
+    return services.visit_check_in(actor=day.world.caregiver, visit=day.visit.pk, lat=pos[0],
                                  lng=pos[1], now=now, **kw)
 
 
 def check_out(day, *, now=None, pos=HOME, **kw):
-    return visits.visit_check_out(actor=day.world.caregiver, visit=day.visit.pk, lat=pos[0],
+    return services.visit_check_out(actor=day.world.caregiver, visit=day.visit.pk, lat=pos[0],
                                   lng=pos[1], now=now or NOW + dt.timedelta(minutes=55), **kw)
 
 
@@ -61,7 +61,7 @@ def test_it_refuses_a_second_check_in(day):
 def test_a_double_tap_records_one_check_in(day, monkeypatch):
     """Two requests that both read "not checked in": the conditional update lets one win."""
     stale = Visit.objects.get(pk=day.visit.pk)
-    monkeypatch.setattr(visits, "visit_for_caregiver", lambda actor, visit: stale)
+    monkeypatch.setattr(services, "visit_for_caregiver", lambda actor, visit: stale)
     check_in(day)
     with pytest.raises(ServiceError, match="already checked in"):
         check_in(day, now=NOW + dt.timedelta(seconds=2))
@@ -124,14 +124,14 @@ def test_it_refuses_a_visit_of_another_day(day):
 def test_a_visit_not_assigned_to_you_is_not_found(day, world):
     other = other_caregiver_user(world)
     with pytest.raises(NotFound):
-        visits.visit_check_in(actor=other, visit=day.visit.pk, lat=HOME[0], lng=HOME[1],
+        services.visit_check_in(actor=other, visit=day.visit.pk, lat=HOME[0], lng=HOME[1],
                               now=NOW)
     assert_unchanged(day)
 
 
 def test_a_worker_cannot_check_in(day, world):
     with pytest.raises(PermissionDenied):
-        visits.visit_check_in(actor=world.worker_a1, visit=day.visit.pk, lat=HOME[0],
+        services.visit_check_in(actor=world.worker_a1, visit=day.visit.pk, lat=HOME[0],
                               lng=HOME[1], now=NOW)
 
 
@@ -141,79 +141,79 @@ def test_my_route_lists_only_my_visits_of_the_day_in_order(day, world):
     later = make_visit(world, day.contract, day.elder, day.profile, start=14, sequence=2)
     make_visit(world, day.contract, day.elder, day.profile, day=dt.date(2026, 11, 25))
     make_visit(world, day.contract, day.elder, None)
-    route = list(visits.route_for(world.caregiver, day=NOW.date()))
+    route = list(selectors.route_for(world.caregiver, day=NOW.date()))
     assert [v.pk for v in route] == [day.visit.pk, later.pk]
-    assert list(visits.route_for(world.provider_manager, day=NOW.date())) == []
+    assert list(selectors.route_for(world.provider_manager, day=NOW.date())) == []
 
 
 def test_the_confirmation_code_confirms_once_and_is_stored_hashed(day):
     check_in(day)
-    code = visits.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
+    code = services.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
     v = Visit.objects.get(pk=day.visit.pk)
     assert len(code) == 6 and code not in v.code_hash
-    v = visits.visit_confirm_code(actor=day.world.caregiver, visit=v.pk, code=code,
+    v = services.visit_confirm_code(actor=day.world.caregiver, visit=v.pk, code=code,
                                   now=NOW + dt.timedelta(minutes=5))
     assert v.confirmed_at == NOW + dt.timedelta(minutes=5) and v.code_hash == ""
     with pytest.raises(ServiceError, match="already confirmed"):
-        visits.visit_confirm_code(actor=day.world.caregiver, visit=v.pk, code=code, now=NOW)
+        services.visit_confirm_code(actor=day.world.caregiver, visit=v.pk, code=code, now=NOW)
 
 
 def test_a_wrong_or_expired_code_is_refused(day, settings):
     check_in(day)
-    code = visits.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
+    code = services.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     with pytest.raises(ServiceError, match="wrong"):
-        visits.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=wrong,
+        services.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=wrong,
                                   now=NOW)
     late = NOW + dt.timedelta(minutes=settings.HOMECARE["CODE_MINUTES"] + 1)
     with pytest.raises(ServiceError, match="expired"):
-        visits.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=code,
+        services.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=code,
                                   now=late)
     assert Visit.objects.get(pk=day.visit.pk).confirmed_at is None
 
 
 def test_five_wrong_codes_burn_the_code(day):
     check_in(day)
-    code = visits.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
+    code = services.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _ in range(4):
         with pytest.raises(ServiceError, match="The code is wrong"):
-            visits.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk,
+            services.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk,
                                       code=wrong, now=NOW)
     with pytest.raises(ServiceError, match="Too many wrong codes"):
-        visits.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=wrong,
+        services.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=wrong,
                                   now=NOW)
     with pytest.raises(ServiceError, match="Ask for a confirmation code first"):
-        visits.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=code,
+        services.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=code,
                                   now=NOW)
     # a new code starts a new count
-    fresh = visits.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
-    assert visits.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=fresh,
+    fresh = services.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
+    assert services.visit_confirm_code(actor=day.world.caregiver, visit=day.visit.pk, code=fresh,
                                      now=NOW).confirmed_at == NOW
 
 
 def test_no_code_before_check_in(day):
     with pytest.raises(ServiceError, match="Check in before"):
-        visits.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
+        services.visit_issue_code(actor=day.world.caregiver, visit=day.visit.pk, now=NOW)
 
 
 def test_tasks_are_recorded_in_checklist_order_and_unknown_ones_refused(day):
     check_in(day)
-    v = visits.visit_record_tasks(actor=day.world.caregiver, visit=day.visit.pk,
+    v = services.visit_record_tasks(actor=day.world.caregiver, visit=day.visit.pk,
                                   tasks_done=[TASKS[2], TASKS[0]], notes="血压 130/80")
     assert v.tasks_done == [TASKS[0], TASKS[2]] and v.notes == "血压 130/80"
     with pytest.raises(ValidationFailed, match="Not a task"):
-        visits.visit_record_tasks(actor=day.world.caregiver, visit=day.visit.pk,
+        services.visit_record_tasks(actor=day.world.caregiver, visit=day.visit.pk,
                                   tasks_done=["打麻将"])
     assert Visit.objects.get(pk=day.visit.pk).tasks_done == [TASKS[0], TASKS[2]]
 
 
 def test_revealing_the_address_is_access_logged_per_visit(day):
-    address = visits.visit_reveal_address(actor=day.world.caregiver, visit=day.visit.pk)
+    address = services.visit_reveal_address(actor=day.world.caregiver, visit=day.visit.pk)
     assert address == day.elder.address
     log = AccessLog.objects.get(actor=day.world.caregiver, field="address")
     assert log.entity_id == str(day.elder.pk) and f"#{day.visit.pk}" in log.reason
-    assert visits.address_revealed(day.world.caregiver, [day.visit]) == {day.visit.pk}
+    assert selectors.address_revealed(day.world.caregiver, [day.visit]) == {day.visit.pk}
 
 
 def test_check_out_time_before_check_in_is_refused(day):

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
-from anlao.homecare import visits
 from anlao.homecare.models import Channel, Order, Review, Visit, VisitState
+from anlao.homecare.visits import selectors, services
 from tests.personas import serve
 from tests.visits_fixtures import HOME, NOW, build_day, make_elder
 
@@ -21,7 +21,7 @@ def day(world):
 
 
 def start(day, elder=None, item=None, pos=HOME, **kw):
-    return visits.visit_start_unplanned(
+    return services.visit_start_unplanned(
         actor=day.world.caregiver, elder_id=(elder or day.elder).pk,
         item_id=(item or day.item).pk, lat=pos[0], lng=pos[1], now=NOW, **kw)
 
@@ -32,7 +32,7 @@ def test_it_creates_an_order_and_a_checked_in_visit_flagged_no_order(day):
     assert v.order.channel == Channel.CAREGIVER and v.order.created_by == day.world.caregiver
     assert v.order.price_fen == day.item.price_fen
     assert list(v.anomalies.values_list("rule", flat=True)) == ["no_order"]
-    out = visits.visit_check_out(actor=day.world.caregiver, visit=v.pk, lat=HOME[0],
+    out = services.visit_check_out(actor=day.world.caregiver, visit=v.pk, lat=HOME[0],
                                  lng=HOME[1], now=NOW + dt.timedelta(minutes=60))
     assert out.review == Review.PENDING
 
@@ -61,6 +61,6 @@ def test_a_bad_position_creates_nothing(day):
 
 
 def test_the_choices_list_served_elders_and_contract_items(day):
-    got = visits.unplanned_choices(day.world.caregiver, q="王", on=NOW.date())
+    got = selectors.unplanned_choices(day.world.caregiver, q="王", on=NOW.date())
     assert got["elders"] == [day.elder] and got["items"] == [day.item]
-    assert visits.unplanned_choices(day.world.worker_a1, q="王", on=NOW.date())["elders"] == []
+    assert selectors.unplanned_choices(day.world.worker_a1, q="王", on=NOW.date())["elders"] == []

@@ -54,7 +54,7 @@ def test_the_elder_page_lists_it_and_records_one(client, world):
 
 
 def test_a_visit_during_a_hospital_stay_is_an_anomaly(world):
-    from anlao.homecare import visits
+    from anlao.homecare.visits import services as visits
     from tests.visits_fixtures import HOME, NOW, build_day
 
     day = build_day(world)

@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from anlao.homecare.routing.model import Point
-from anlao.homecare.routing.osrm import UNREACHABLE_S, RoadNetworkError, osrm_durations
+from anlao.homecare.dispatch.routing.model import Point
+from anlao.homecare.dispatch.routing.osrm import UNREACHABLE_S, RoadNetworkError, osrm_durations
 
 REQUESTS: list[str] = []
 
@@ -70,7 +70,7 @@ def test_a_server_that_cannot_answer_raises_a_road_network_error():
 
 @pytest.mark.django_db
 def test_dispatch_plans_with_road_times_and_falls_back_without_them(world, settings, osrm):
-    from anlao.homecare.dispatch import dispatch_plan_day
+    from anlao.homecare.dispatch.services import dispatch_plan_day
     from anlao.homecare.models import Visit
     from tests.dispatch_fixtures import DAY, NOW, make_profile, make_visit
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from anlao.homecare.routing import Instance, Job, Plan, Point, Vehicle, solve
+from anlao.homecare.dispatch.routing import Instance, Job, Plan, Point, Vehicle, solve
 
 H = 3600
 SKILLS = ("general", "bathing")
@@ -62,7 +62,7 @@ def test_preferences_never_lose_a_visit_and_routes_stay_feasible(data):
 
 
 def line_day(jobs: list[Job], vans: list[Vehicle], routes: dict[int, list[int]]):
-    from anlao.homecare.routing.prefer import Day, measure
+    from anlao.homecare.dispatch.routing.prefer import Day, measure
 
     day = Day(instance=Instance(jobs=jobs, vehicles=vans),
               matrix=_line_matrix(vans, jobs), windows=[j.windows for j in jobs],
@@ -85,7 +85,7 @@ def _job(jid: int, x: float, preferred: int | None = None) -> Job:
 
 
 def test_fill_inserts_a_left_out_visit_where_it_fits():
-    from anlao.homecare.routing.prefer import fill
+    from anlao.homecare.dispatch.routing.prefer import fill
 
     day = line_day([_job(1, 2), _job(2, 3)], [_van(7, 0)], {0: [0]})
     fill(day, {0: {0}, 1: {0}})
@@ -94,7 +94,7 @@ def test_fill_inserts_a_left_out_visit_where_it_fits():
 
 
 def test_repair_moves_a_visit_to_its_preferred_caregiver_only_within_budget():
-    from anlao.homecare.routing.prefer import repair
+    from anlao.homecare.dispatch.routing.prefer import repair
 
     jobs, vans = [_job(1, 4, preferred=8)], [_van(7, 5), _van(8, 0)]
     near = line_day(jobs, vans, {0: [0]})

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from anlao.homecare.routing import Instance, Job, Point, Vehicle, reasons, solve
+from anlao.homecare.dispatch.routing import Instance, Job, Point, Vehicle, reasons, solve
 
 MIN = 60
 DAY = (8 * 3600, 17 * 3600)

@@ -37,10 +37,10 @@ JOBS = [
     Job("facilities.compliance", "anlao.core.periodic_jobs:facilities_compliance", 1440, 120),
     Job("waitlist.lapse_offers", "anlao.core.periodic_jobs:waitlist_lapse_offers", 60),
     # EVV: visits checked in on an earlier day and never checked out (after midnight).
-    Job("homecare.missing_check_out", "anlao.homecare.anomalies:anomalies_sweep", 1440, 30),
+    Job("homecare.missing_check_out", "anlao.homecare.visits.anomalies:anomalies_sweep", 1440, 30),
     Job("alarms.sweep", "anlao.alarms.tasks:sweep", 1),  # escalation + no movement
     # Care plans: each plan day's order a week ahead (idempotent: unique plan + date).
-    Job("homecare.care_plans", "anlao.homecare.orders:care_plans_daily", 1440, 60),
+    Job("homecare.care_plans", "anlao.homecare.orders.services:care_plans_daily", 1440, 60),
 ]
 
 

@@ -14,9 +14,9 @@ EXTRA_STEPS = [
     "anlao.workforce.demo:seed",
     "anlao.waitlist.demo:seed",
     "anlao.benefits.demo:seed",
-    "anlao.homecare.demo:seed",  # catalog, providers, caregivers, contracts, credit, care plans
-    "anlao.homecare.demo_visits:seed",  # a month of visits, anomalies, follow-ups, settlement
-    "anlao.homecare.demo_dispatch:seed",  # today's and tomorrow's plan of the first provider
+    "anlao.homecare.demo.base:seed",  # catalog, providers, caregivers, contracts, credit, plans
+    "anlao.homecare.demo.visits:seed",  # a month of visits, anomalies, follow-ups, settlement
+    "anlao.homecare.demo.dispatch:seed",  # today's and tomorrow's plan of the first provider
     "anlao.alarms.demo:seed",  # devices and some alarms
     "anlao.portal.demo:seed",  # a demo family number for the portal
 ]

@@ -1,9 +1,9 @@
-"""Home-care API root: each part contributes a router."""
+"""Home-care API root: each subpackage's router, included explicitly."""
 
 from ninja import Router
 
-from anlao.homecare.api_orders import router as orders_router
-from anlao.homecare.api_visits import router as visits_router
+from anlao.homecare.orders.api import router as orders_router
+from anlao.homecare.visits.api import router as visits_router
 
 router = Router(tags=["homecare"])
 router.add_router("", orders_router)

@@ -1,22 +1,22 @@
-"""Home-care URLs: one list per part, each owned by its module."""
+"""Home-care URLs: the landing page, then each subpackage's list, included explicitly."""
 
 from django.urls import path
 
-from anlao.homecare import (
-    urls_dispatch,
-    urls_orders,
-    urls_settlement,
-    urls_team,
-    urls_visits,
-    views,
-)
+from anlao.homecare import views
+from anlao.homecare.catalog import urls as catalog_urls
+from anlao.homecare.dispatch import urls as dispatch_urls
+from anlao.homecare.orders import urls as orders_urls
+from anlao.homecare.settlement import urls as settlement_urls
+from anlao.homecare.team import urls as team_urls
+from anlao.homecare.visits import urls as visits_urls
 
 app_name = "homecare"
 urlpatterns = [
     path("", views.index, name="index"),
-    *urls_orders.urlpatterns,
-    *urls_dispatch.urlpatterns,
-    *urls_visits.urlpatterns,
-    *urls_settlement.urlpatterns,
-    *urls_team.urlpatterns,
+    *orders_urls.urlpatterns,
+    *catalog_urls.urlpatterns,
+    *dispatch_urls.urlpatterns,
+    *visits_urls.urlpatterns,
+    *settlement_urls.urlpatterns,
+    *team_urls.urlpatterns,
 ]

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from anlao.core.roles import Role, has_perm
-from anlao.homecare.views_orders import order_list_context
+from anlao.homecare.orders.views import order_list_context
 
 
 @login_required

@@ -247,7 +247,7 @@ class AbsenceKind(models.TextChoices):
 
 class Absence(TimeStamped):
     """An elder away from home for a while (a hospital stay): home-care visits in that time are
-    anomalies (homecare.anomalies.elder_unavailable) and dispatch can tell the family."""
+    anomalies (homecare.visits.anomalies.elder_unavailable) and dispatch can tell the family."""
 
     elder = models.ForeignKey(Elder, on_delete=models.CASCADE, related_name="absences")
     kind = models.CharField(_("kind"), max_length=12, choices=AbsenceKind.choices,

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
 from anlao.core.form_errors import service_error_onto
 from anlao.core.http import error_text
-from anlao.homecare import orders as order_services
-from anlao.homecare import selectors as hc
+from anlao.homecare.catalog import selectors as hc
+from anlao.homecare.orders import services as order_services
 from anlao.portal.selectors import family_elder
 from anlao.portal.views import _family
 

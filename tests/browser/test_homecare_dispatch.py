@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from anlao.homecare.dispatch import dispatch_plan_day
+from anlao.homecare.dispatch.services import dispatch_plan_day
 from anlao.homecare.models import Visit
 from tests.dispatch_fixtures import east, make_profile, make_visit
 

@@ -1,0 +1,132 @@
+"""Reads of orders, care plans and credit — always scoped to the actor.
+
+Who sees which orders: provider staff their organisation's; a partner the orders its own
+organisation placed; everyone else (area staff, hotline, auditors) orders of elders living in
+their jurisdiction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from anlao.areas.models import Area
+from anlao.core.errors import NotFound
+from anlao.core.roles import Role, has_perm, is_provider_staff
+from anlao.core.scoping import scope_by_area
+from anlao.homecare.models import (
+    CarePlan,
+    CreditEntry,
+    Order,
+)
+from anlao.people.models import Elder
+from anlao.people.selectors import elder_get, elders_visible
+
+
+def is_partner(actor: Any) -> bool:
+    return not actor.is_superuser and getattr(actor, "role", "") == Role.PARTNER
+
+
+def orderable_elder(actor: Any, elder_id: Any) -> Elder:
+    """The elder an order may be placed for. Partners have no jurisdiction: they order for
+    elders their organisation serves (an active service link); everyone else through
+    ``people.selectors.elder_get``. ``NotFound`` otherwise."""
+    if not is_partner(actor):
+        return elder_get(actor=actor, elder_id=elder_id)
+    today = timezone.localdate()
+    try:
+        pk = int(elder_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound("elder not found") from exc
+    elder = Elder.objects.filter(
+        Q(service_links__end_date__isnull=True) | Q(service_links__end_date__gte=today),
+        pk=pk, service_links__organisation_id=actor.organisation_id or -1,
+        service_links__start_date__lte=today,
+    ).select_related("residence_area", "residence_area__parent").first()
+    if elder is None:
+        raise NotFound("elder not found")
+    return elder
+
+
+def orders_visible(actor: Any) -> QuerySet[Order]:
+    if not has_perm(actor, "homecare.view") and not has_perm(actor, "order.create"):
+        return Order.objects.none()
+    qs = Order.objects.all()
+    if is_provider_staff(actor):
+        return qs.filter(provider_id=actor.organisation_id or -1)
+    if is_partner(actor):
+        return qs.filter(created_by__organisation_id=actor.organisation_id or -1)
+    if getattr(actor, "role", "") == "family":  # the portal: their own elders' orders
+        return qs.filter(elder__in=elders_visible(actor).values("pk"))
+    return scope_by_area(qs, actor, "elder__residence_area")
+
+
+@dataclass
+class OrderFilters:
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    state: str = ""
+    category: str = ""
+    street: str = ""  # street code
+    elder: int | None = None
+
+
+def orders_for(actor: Any, f: OrderFilters | None = None) -> QuerySet[Order]:
+    f = f or OrderFilters()
+    qs = orders_visible(actor)
+    if f.date_from:
+        qs = qs.filter(date__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(date__lte=f.date_to)
+    if f.state:
+        qs = qs.filter(state=f.state)
+    if f.category:
+        qs = qs.filter(item__category=f.category)
+    if f.elder:
+        qs = qs.filter(elder_id=f.elder)
+    if f.street:
+        area = Area.objects.current().filter(code=f.street).first()
+        qs = qs.filter(elder__residence_area__in=Area.objects.under(area.path).values("id")) \
+            if area else qs.none()
+    return qs.select_related("elder", "elder__residence_area", "elder__residence_area__parent",
+                             "item", "provider", "visit", "visit__caregiver__caregiver") \
+        .order_by("-date", "window_start", "id")
+
+
+def order_get(actor: Any, order_id: Any) -> Order:
+    try:
+        pk = int(order_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound("order not found") from exc
+    order = orders_for(actor).filter(pk=pk).first()
+    if order is None:
+        raise NotFound("order not found")
+    return order
+
+
+def care_plans_for(actor: Any, elder_id: int | None = None) -> QuerySet[CarePlan]:
+    qs = CarePlan.objects.all()
+    if is_provider_staff(actor):
+        qs = qs.filter(provider_id=actor.organisation_id or -1)
+    elif is_partner(actor):
+        qs = qs.filter(created_by__organisation_id=actor.organisation_id or -1)
+    elif has_perm(actor, "homecare.view"):
+        qs = scope_by_area(qs, actor, "elder__residence_area")
+    else:
+        return qs.none()
+    if elder_id:
+        qs = qs.filter(elder_id=elder_id)
+    return qs.select_related("elder", "item", "provider").order_by("-start", "id")
+
+
+def credit_lines(actor: Any, elder_id: Any) -> tuple[Elder, QuerySet[CreditEntry]]:
+    """An elder's ledger, newest month first; ``NotFound`` when out of scope."""
+    elder = orderable_elder(actor, elder_id)
+    lines = CreditEntry.objects.filter(elder=elder).select_related(
+        "visit", "visit__order__item").order_by("-period", "id")
+    return elder, lines
+
