@@ -1,13 +1,28 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
-from tests.personas import World, build_world
+from tests.personas import TODAY, World, build_world
 
 # Playwright's page fixture runs an event loop; the ORM in the same test needs this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# Every test runs on the same day, whatever day the suite runs: TODAY at 10:00 in the project's
+# zone, ticking from there. A test that needs another moment travels on top of this (or
+# monkeypatches the clock it reads).
+PINNED_NOW = dt.datetime.combine(TODAY, dt.time(10, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    with time_machine.travel(PINNED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

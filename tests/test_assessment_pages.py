@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from anlao.assessments import services as s
 from anlao.assessments.models import Assessment, AssessmentRequest
-from tests.assessment_personas import AssessWorld, build, full_answers
+from tests.assessment_personas import TODAY, AssessWorld, build, full_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def as_user(client, user):
 
 def draft(aw, answers=None, **data) -> Assessment:
     base = {"assessor_1": aw.assessor_1.pk, "assessor_2": aw.assessor_2.pk,
-            "assessed_on": dt.date.today() - dt.timedelta(days=1)}
+            "assessed_on": TODAY - dt.timedelta(days=1)}
     return s.assessment_create(actor=aw.assessor_1, elder_id=aw.elder_a1.pk,
                                data={**base, "answers": answers or {}, **data})
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from anlao.assessments import services as s
 from anlao.assessments.models import Assessment
-from tests.assessment_personas import AssessWorld, build, full_answers
+from tests.assessment_personas import TODAY, AssessWorld, build, full_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_next_saves_the_step_and_goes_on_without_javascript(aw, client, draft):
 def test_the_details_step_sets_conditions_events_and_assessors(aw, client, draft):
     client.force_login(aw.assessor_1)
     response = client.post(reverse("assessments:step", args=[draft.pk, 5]), {
-        "assessed_on": (dt.date.today() - dt.timedelta(days=1)).isoformat(), "reason": "first",
+        "assessed_on": (TODAY - dt.timedelta(days=1)).isoformat(), "reason": "first",
         "assessor_1": aw.assessor_1.pk, "assessor_2": aw.assessor_2.pk, "dementia": "on",
         "risk_fall": "2", "risk_choking": ""})
     assert response.status_code == 302
@@ -103,7 +103,7 @@ def test_the_details_step_sets_conditions_events_and_assessors(aw, client, draft
 def test_the_details_step_refuses_an_assessor_of_another_agency(aw, client, draft):
     client.force_login(aw.assessor_1)
     response = client.post(reverse("assessments:step", args=[draft.pk, 5]), {
-        "assessed_on": dt.date.today().isoformat(), "reason": "first",
+        "assessed_on": TODAY.isoformat(), "reason": "first",
         "assessor_1": aw.assessor_1.pk, "assessor_2": aw.other_assessor.pk})
     assert response.status_code == 400
     assert Assessment.objects.get(pk=draft.pk).assessor_2_id is None

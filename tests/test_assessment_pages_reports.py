@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from anlao.assessments import services as s
 from anlao.assessments.instrument import load
 from anlao.assessments.models import Assessment
-from tests.assessment_personas import AssessWorld, build, full_answers
+from tests.assessment_personas import TODAY, AssessWorld, build, full_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def chart_data(response) -> dict:
 
 
 def test_the_schedule_lists_an_overdue_elder_in_the_area_only(aw, client):
-    final(aw, 60, dt.date.today() - dt.timedelta(days=400))
+    final(aw, 60, TODAY - dt.timedelta(days=400))
     client.force_login(aw.street_officer_a)
     page = client.get(reverse("assessments:schedule")).content.decode()
     assert 'id="count-overdue">1<' in page and aw.elder_a1.name in page
@@ -56,7 +56,7 @@ def test_the_schedule_lists_elders_never_assessed_per_area(aw, client):
 
 
 def test_statistics_count_elders_by_level_per_street(aw, client):
-    final(aw, 60, dt.date.today() - dt.timedelta(days=3))
+    final(aw, 60, TODAY - dt.timedelta(days=3))
     client.force_login(aw.district_officer)
     data = chart_data(client.get(reverse("assessments:statistics")))
     street_a = data["areas"].index(aw.street_a.name)
@@ -66,7 +66,7 @@ def test_statistics_count_elders_by_level_per_street(aw, client):
 
 
 def test_statistics_are_scoped(aw, client):
-    final(aw, 60, dt.date.today() - dt.timedelta(days=3))
+    final(aw, 60, TODAY - dt.timedelta(days=3))
     client.force_login(aw.street_officer_b)
     data = chart_data(client.get(reverse("assessments:statistics")))
     assert aw.street_a.name not in data["areas"] and data["agency_months"]["series"] == []

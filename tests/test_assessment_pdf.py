@@ -10,7 +10,7 @@ from django.urls import reverse
 from anlao.assessments import services as s
 from anlao.assessments.pdf import report_html
 from anlao.assessments.views import place
-from tests.assessment_personas import AssessWorld, build, full_answers
+from tests.assessment_personas import TODAY, AssessWorld, build, full_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def aw(world) -> AssessWorld:
 def submitted(aw):
     a = s.assessment_create(actor=aw.assessor_1, elder_id=aw.elder_a1.pk, data={
         "assessor_1": aw.assessor_1.pk, "assessor_2": aw.assessor_2.pk,
-        "assessed_on": dt.date.today() - dt.timedelta(days=1),
+        "assessed_on": TODAY - dt.timedelta(days=1),
         "answers": full_answers(70), "dementia": True})
     return s.assessment_submit(actor=aw.assessor_1, assessment_id=a.pk)
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from anlao.facilities.models import Room, Stay
 from tests.api_client import ApiClient
-from tests.personas import make_elder, make_id_number
+from tests.personas import TODAY, make_elder, make_id_number
 from tests.test_facilities_services import make_facility
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +68,7 @@ def test_admitting_through_the_page_to_a_full_facility_shows_why_and_changes_not
     first = make_elder(world.community_a1, seq=1)
     second = make_elder(world.community_a1, seq=2)
     c = client_for(world.street_officer_a)
-    today = dt.date.today().isoformat()
+    today = TODAY.isoformat()
     c.post(f"/facilities/{f.pk}/admit/", {"id_number": first.id_number,
                                           "bed_category": "nursing", "on": today})
     r = c.post(f"/facilities/{f.pk}/admit/", {"id_number": second.id_number,

@@ -77,10 +77,12 @@ def _show(key: str, value: Any) -> Any:
 def _field_label(entity: str, key: str) -> str:
     """The field's own words ("dibao" → "低保") when the entity is a model; else the key."""
     try:
-        model = apps.get_model(entity)
-        return str(model._meta.get_field(key.removesuffix("_id")).verbose_name)
+        field = apps.get_model(entity)._meta.get_field(key.removesuffix("_id"))
     except (LookupError, ValueError, FieldDoesNotExist):
         return key
+    if field.auto_created and not field.concrete:  # a reverse relation: the other side's name
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(getattr(field, "verbose_name", key))
 
 
 def diff_rows(before: dict | None, after: dict | None, entity: str = "") -> list[dict[str, Any]]:

@@ -48,4 +48,4 @@ def test_a_bad_draft_names_its_line_and_selects_it(gongshu, logged_in, page, liv
     expect(page.locator("#sim-error")).to_contain_text(":8:")
     expect(draft).to_have_attribute("data-error-line", "8")
     expect(page.locator("#sim-chart")).to_have_count(0)
-    assert page.evaluate("document.activeElement.id") == "id_draft"
+    expect(draft).to_be_focused()
