@@ -1,7 +1,9 @@
 """Named personas per role and area, built on the shipped Gongshu tree.
 
 Street A is 上塘街道 (330105001000), street B is 祥符街道 (330105002000); community A1 and A2 lie
-in street A, community B1 in street B. Each persona's name says what it may see.
+in street A, community B1 in street B. A second district, 西湖区 (330106), with one street
+(北山街道) and one community (保俶塔社区), has its own provider and staff (``xihu_…``): nobody of
+拱墅区 may see its records, nor its staff 拱墅区's. Each persona's name says what it may see.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ class World:
     provider: Organisation
     other_provider: Organisation
     users: dict[str, User]
+    # the second district
+    xihu: Area
+    street_x: Area
+    community_x: Area
+    xihu_provider: Organisation
 
     def __getattr__(self, name: str) -> Any:
         try:
@@ -56,6 +63,20 @@ def _user(username: str, role: str, areas: list[Area], org: Organisation | None 
                                  is_staff=superuser, display_name=username)
     u.areas.set(areas)
     return u
+
+
+def _xihu(city: Area) -> tuple[Area, Area, Area]:
+    """西湖区 with one street and one community (the shipped tree holds 拱墅区 only)."""
+    district, _ = Area.objects.get_or_create(
+        code="330106", defaults={"name": "西湖区", "name_en": "Xihu", "level": "district",
+                                 "parent": city})
+    street, _ = Area.objects.get_or_create(
+        code="330106001000", defaults={"name": "北山街道", "name_en": "Beishan Street",
+                                       "level": "street", "parent": district})
+    community, _ = Area.objects.get_or_create(
+        code="330106001001", defaults={"name": "保俶塔社区", "name_en": "保俶塔 Community",
+                                       "level": "community", "parent": street})
+    return district, street, community
 
 
 def build_world() -> World:
@@ -91,7 +112,18 @@ def build_world() -> World:
         "other_partner": _user("other_partner", Role.PARTNER, [], other_partner),
         "nobody": _user("nobody", Role.COMMUNITY_WORKER, []),
     }
-    return World(district, street_a, street_b, a1, a2, b1, provider, other, users)
+    xihu, street_x, x1 = _xihu(city)
+    xihu_provider = Organisation.objects.create(name="西湖颐养服务社",
+                                                type=OrganisationType.PROVIDER, area=xihu)
+    users |= {
+        "xihu_officer": _user("xihu_officer", Role.DISTRICT_OFFICER, [xihu]),
+        "xihu_worker": _user("xihu_worker", Role.COMMUNITY_WORKER, [x1]),
+        "xihu_provider_manager": _user("xihu_provider_manager", Role.PROVIDER_MANAGER, [],
+                                       xihu_provider),
+        "xihu_caregiver": _user("xihu_caregiver", Role.CAREGIVER, [], xihu_provider),
+    }
+    return World(district, street_a, street_b, a1, a2, b1, provider, other, users,
+                 xihu, street_x, x1, xihu_provider)
 
 
 def make_elder(community: Area, *, name: str = "王秀英", birth: dt.date = dt.date(1940, 3, 5),

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anlao.accounts.models import User
-from anlao.areas.models import Area
 from anlao.core.audit import audit, log_access
 from anlao.core.errors import PermissionDenied
 from anlao.core.models import AccessLog, AuditLog
@@ -21,13 +20,7 @@ from tests.personas import make_elder
 @pytest.fixture
 def west(world) -> dict:
     """A second district (西湖区) with its own auditor and community worker."""
-    city = world.district.parent
-    district = Area.objects.create(code="330106", name="西湖区", level=world.district.level,
-                                   parent=city)
-    street = Area.objects.create(code="330106001000", name="北山街道",
-                                 level=world.street_a.level, parent=district)
-    community = Area.objects.create(code="330106001001", name="保俶社区",
-                                    level=world.community_a1.level, parent=street)
+    district, community = world.xihu, world.community_x
 
     def user(name, role, area):
         u = User.objects.create_user(username=name, password="x", role=role)

@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from anlao.areas.models import Area, AreaLevel
 from anlao.benefits import services, writer
 from anlao.benefits.models import BenefitRun, Entitlement, RunChange
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
@@ -175,9 +174,7 @@ def test_a_street_officer_may_not_compute(town):
 
 
 def test_a_district_officer_cannot_reach_another_district(town):
-    hangzhou = Area.objects.get(code="330100")
-    xihu = Area.objects.create(code="330106", name="西湖区", level=AreaLevel.DISTRICT,
-                               parent=hangzhou)
+    xihu = town.xihu
     officer = town.district_officer
     with pytest.raises(NotFound):
         services.run_create(actor=officer, program="test-age-allowance", period="2026-03",

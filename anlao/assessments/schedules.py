@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from anlao.areas.models import Area
+from anlao.areas.selectors import area_by_code
 from anlao.assessments import conf
 from anlao.assessments.models import (
     Assessment,
@@ -23,6 +23,7 @@ from anlao.assessments.models import (
     RequestStatus,
 )
 from anlao.assessments.selectors import assessable_elders
+from anlao.core.scoping import narrow_to_area
 from anlao.people.models import Elder, ElderStatus
 
 
@@ -35,17 +36,11 @@ class DueRow:
     change_of_condition: bool  # an open change-of-condition request made it due
 
 
-def _in_area(qs: QuerySet[Elder], area_code: str) -> QuerySet[Elder]:
+def active_elders_in_scope(actor: Any, area_code: str) -> QuerySet[Elder]:
+    qs = assessable_elders(actor).filter(status=ElderStatus.ACTIVE)
     if not area_code:
         return qs
-    area = Area.objects.current().filter(code=area_code).first()
-    if area is None:
-        return qs.none()
-    return qs.filter(residence_area__in=Area.objects.under(area.path).values("id"))
-
-
-def active_elders_in_scope(actor: Any, area_code: str) -> QuerySet[Elder]:
-    return _in_area(assessable_elders(actor).filter(status=ElderStatus.ACTIVE), area_code)
+    return narrow_to_area(qs, actor, "residence_area", area_by_code(area_code))
 
 
 def elders_due(actor: Any, *, area_code: str = "", today: dt.date | None = None,

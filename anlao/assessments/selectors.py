@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from anlao.areas.selectors import area_by_code
 from anlao.assessments.models import (
     Assessment,
     AssessmentRequest,
@@ -21,6 +22,7 @@ from anlao.assessments.models import (
 )
 from anlao.core.errors import NotFound
 from anlao.core.roles import Role, has_perm
+from anlao.core.scoping import narrow_to_area
 from anlao.people.models import Elder
 from anlao.people.selectors import elders_visible
 
@@ -99,9 +101,12 @@ def assessment_get(*, actor: Any, assessment_id: int, for_update: bool = False) 
 
 
 def assessments_for(actor: Any, *, elder_id: int | None = None, state: str = "",
-                    agency_id: int | None = None) -> QuerySet[Assessment]:
-    """The list, newest first, narrowed by elder, state and agency."""
+                    agency_id: int | None = None, area_code: str = "") -> QuerySet[Assessment]:
+    """The list, newest first, narrowed by elder, state, agency and the elder's street or
+    community."""
     qs = assessments_visible(actor)
+    if area_code:
+        qs = narrow_to_area(qs, actor, "elder__residence_area", area_by_code(area_code))
     if elder_id is not None:
         qs = qs.filter(elder_id=elder_id)
     if state:

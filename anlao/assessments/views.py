@@ -17,14 +17,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anlao.areas.models import Area
 from anlao.assessments import services
 from anlao.assessments.forms import ListFilterForm, RejectForm, RequestForm
 from anlao.assessments.models import Assessment, AssessmentState
@@ -65,14 +63,6 @@ def get_elder(request: HttpRequest, elder_id: int) -> Elder:
         raise Http404(_("No such elder.")) from exc
 
 
-def in_area(qs: QuerySet[Any], code: str, field: str = "elder__residence_area") -> QuerySet[Any]:
-    """Narrow an already scoped queryset to one street or community (and what lies under it)."""
-    area = Area.objects.current().filter(code=code).first()
-    if area is None:
-        return qs.none()
-    return qs.filter(**{f"{field}__in": Area.objects.under(area.path).values("id")})
-
-
 def place(elder: Elder) -> str:
     """Street and community of the elder's residence."""
     area = elder.residence_area
@@ -101,10 +91,8 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     require_perm(request, "assessment.view")
     form = ListFilterForm(request.GET, actor=request.user)
     f = form.cleaned()
-    qs = assessments_for(request.user, state=f["state"],
+    qs = assessments_for(request.user, state=f["state"], area_code=f["area"],
                          agency_id=int(f["agency"]) if f["agency"] else None)
-    if f["area"]:
-        qs = in_area(qs, f["area"])
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     waiting = []

@@ -9,10 +9,10 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from anlao.areas.models import Area
+from anlao.areas.selectors import area_by_code
 from anlao.core.errors import NotFound
-from anlao.core.roles import has_perm, is_provider_staff
-from anlao.core.scoping import scope_by_area
+from anlao.core.roles import has_perm
+from anlao.core.scoping import narrow_to_area, scope
 from anlao.facilities.models import (
     BedCategory,
     ComplianceFinding,
@@ -28,12 +28,7 @@ def facilities_visible(actor: Any) -> QuerySet[Facility]:
     """Area staff: facilities in their jurisdiction. Provider staff: their operator's."""
     if not has_perm(actor, "facility.view"):
         return Facility.objects.none()
-    qs = Facility.objects.all()
-    if is_provider_staff(actor):
-        if not actor.organisation_id:
-            return qs.none()
-        return qs.filter(operator_id=actor.organisation_id)
-    return scope_by_area(qs, actor, "area")
+    return scope(Facility.objects.all(), actor, area="area", organisation="operator")
 
 
 def facility_get(actor: Any, facility_id: int) -> Facility:
@@ -76,8 +71,7 @@ def facilities_for(actor: Any, filters: FacilityFilters | None = None) -> QueryS
     if f.type:
         qs = qs.filter(type=f.type)
     if f.street:
-        street = Area.objects.current().filter(code=f.street).first()
-        qs = qs.filter(area__path__startswith=street.path) if street else qs.none()
+        qs = narrow_to_area(qs, actor, "area", area_by_code(f.street))
     if f.non_compliant:
         qs = qs.filter(findings__isnull=False).distinct()
     # Counted in a subquery: joining findings and rooms together would multiply the sums.

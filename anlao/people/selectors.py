@@ -10,12 +10,23 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from anlao.areas.models import Area
+from anlao.areas.selectors import area_by_code
 from anlao.core.errors import NotFound
-from anlao.core.roles import Role, has_perm, is_provider_staff
-from anlao.core.scoping import scope_by_area
+from anlao.core.roles import Role, has_perm
+from anlao.core.scoping import (
+    narrow_to_area,
+    scope_by_area,
+    scope_by_organisation,
+    sees_by_organisation,
+)
 from anlao.people.idnumbers import upgrade_15
-from anlao.people.models import ALONE_SITUATIONS, CATEGORY_FIELDS, Elder, ElderStatus
+from anlao.people.models import (
+    ALONE_SITUATIONS,
+    CATEGORY_FIELDS,
+    Elder,
+    ElderStatus,
+    ServiceLink,
+)
 
 AGE_BANDS = {"60-69": (60, 69), "70-79": (70, 79), "80-89": (80, 89), "90-99": (90, 99),
              "100+": (100, 200)}
@@ -31,15 +42,12 @@ def elders_visible(actor: Any) -> QuerySet[Elder]:
         if not actor.phone:
             return qs.none()
         return qs.filter(contacts__phone=actor.phone, status=ElderStatus.ACTIVE).distinct()
-    if is_provider_staff(actor):
-        if not actor.organisation_id:
-            return qs.none()
+    if sees_by_organisation(actor):
         today = timezone.localdate()
-        return qs.filter(
-            Q(service_links__end_date__isnull=True) | Q(service_links__end_date__gte=today),
-            service_links__organisation_id=actor.organisation_id,
-            service_links__start_date__lte=today,
-        ).distinct()
+        links = ServiceLink.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today),
+                                           start_date__lte=today)
+        return qs.filter(pk__in=scope_by_organisation(links, actor, "organisation")
+                         .values("elder_id"))
     return scope_by_area(qs, actor, "residence_area")
 
 
@@ -99,22 +107,13 @@ def _search_masked(qs: QuerySet[Elder], q: str) -> QuerySet[Elder]:
     return qs.filter(phone_tail=tail, phone__startswith=head)
 
 
-def _area_filter(qs: QuerySet[Elder], code: str) -> QuerySet[Elder]:
-    area = Area.objects.current().filter(code=code).first()
-    if area is None:
-        return qs.none()
-    return qs.filter(residence_area__in=Area.objects.under(area.path).values("id"))
-
-
 def elders_for(actor: Any, filters: ElderFilters | None = None,
                today: dt.date | None = None) -> QuerySet[Elder]:
     """The registry list: visible elders narrowed by search and filters."""
     f = filters or ElderFilters()
     qs = _search(elders_visible(actor), f.q)
-    if f.community:
-        qs = _area_filter(qs, f.community)
-    elif f.street:
-        qs = _area_filter(qs, f.street)
+    if f.community or f.street:
+        qs = narrow_to_area(qs, actor, "residence_area", area_by_code(f.community or f.street))
     if f.age_band in AGE_BANDS:
         lo, hi = birth_range_for_age(*AGE_BANDS[f.age_band], today or timezone.localdate())
         qs = qs.filter(birth_date__range=(lo, hi))

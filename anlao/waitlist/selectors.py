@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 
 from anlao.core.errors import NotFound
 from anlao.core.masking import mask_id_number, mask_name
-from anlao.core.roles import has_perm, is_provider_staff
-from anlao.core.scoping import scope_by_area
+from anlao.core.roles import has_perm
+from anlao.core.scoping import scope
 from anlao.facilities.models import Facility, FacilityType, OperationMode
 from anlao.people.selectors import elders_visible
 from anlao.waitlist.models import WaitlistApplication, WaitlistEvent
@@ -40,11 +40,7 @@ def facilities_managed(actor: Any) -> QuerySet[Facility]:
     """Public care homes whose queue the actor may see: in their area, or their operator's."""
     if not has_perm(actor, "waitlist.view"):
         return Facility.objects.none()
-    qs = public_care_homes()
-    if is_provider_staff(actor):
-        return qs.filter(operator_id=actor.organisation_id) if actor.organisation_id \
-            else qs.none()
-    return scope_by_area(qs, actor, "area")
+    return scope(public_care_homes(), actor, area="area", organisation="operator")
 
 
 def facility_managed_get(actor: Any, facility_id: Any) -> Facility:

@@ -11,7 +11,6 @@ from anlao.areas.models import AreaLevel
 from anlao.areas.selectors import areas_for
 from anlao.core.form_errors import ServiceErrorsMixin
 from anlao.core.masking import mask_phone
-from anlao.core.roles import is_provider_staff
 from anlao.core.scoping import area_in_scope
 from anlao.workforce.models import Caregiver
 
@@ -34,8 +33,9 @@ class CaregiverForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.caregiver = caregiver
         self.fields["phone"].widget.attrs["placeholder"] = mask_phone(caregiver.phone) or "—"
-        if is_provider_staff(actor) or not area_in_scope(actor, caregiver.area):
-            # Only staff of the area where the record is kept may move it (see the service).
+        if not area_in_scope(actor, caregiver.area):
+            # Only staff of the area where the record is kept may move it (see the service);
+            # provider staff have no jurisdiction.
             del self.fields["area"]
         else:
             self.fields["area"].choices = [

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area
 from anlao.core.errors import NotFound
-from anlao.core.roles import has_perm, is_provider_staff
-from anlao.core.scoping import scope_by_area
+from anlao.core.roles import has_perm
+from anlao.core.scoping import scope, scope_by_area
 from anlao.workforce.models import Caregiver, CertificateKind, ClaimBatch, Employment
 
 # Seed 003 (拱墅区): "护理员持证率达95%以上".
@@ -25,17 +25,10 @@ def caregivers_visible(actor: Any) -> QuerySet[Caregiver]:
     those their organisation employs or employed."""
     if not has_perm(actor, "workforce.view"):
         return Caregiver.objects.none()
-    qs = Caregiver.objects.all()
-    if is_provider_staff(actor):
-        if not actor.organisation_id:
-            return qs.none()
-        return qs.filter(pk__in=Employment.objects.filter(
-            employer_id=actor.organisation_id).values("caregiver_id"))
-    # Recorded in the jurisdiction, or ever employed at a facility in it.
-    recorded = scope_by_area(Caregiver.objects.all(), actor, "area").values("pk")
-    employed = scope_by_area(Employment.objects.filter(facility__isnull=False), actor,
-                             "facility__area").values("caregiver_id")
-    return qs.filter(Q(pk__in=recorded) | Q(pk__in=employed))
+    # Employed by the actor's organisation; or recorded in the jurisdiction, or ever employed
+    # at a facility in it.
+    return scope(Caregiver.objects.all(), actor, area=("area", "employments__facility__area"),
+                 organisation="employments__employer")
 
 
 def caregiver_get(actor: Any, caregiver_id: int) -> Caregiver:

@@ -15,8 +15,8 @@ from anlao.areas.models import Area
 from anlao.core.audit import audit, changed, log_access, snapshot
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.masking import mask_phone
-from anlao.core.roles import is_provider_staff, require
-from anlao.core.scoping import area_in_scope
+from anlao.core.roles import require
+from anlao.core.scoping import area_in_scope, sees_by_organisation, within_area
 from anlao.people.idnumbers import InvalidIdNumber, age_on, parse_resident_id
 from anlao.workforce import selectors
 from anlao.workforce.models import (
@@ -42,7 +42,7 @@ def _today() -> dt.date:
 
 
 def _caregiver_area(actor: Any, area_id: Any) -> Area:
-    if is_provider_staff(actor):
+    if sees_by_organisation(actor):
         if not actor.organisation_id:
             raise PermissionDenied(_("You are not allowed to do this."))
         return actor.organisation.area
@@ -109,7 +109,7 @@ def _new_area(actor: Any, c: Caregiver, area_id: Any) -> Area:
     # A record is moved only between areas the actor answers for: provider staff have no
     # jurisdiction, and a caregiver seen through a job here stays where the record is kept.
     area = Area.objects.filter(pk=area_id).first() if str(area_id).isdigit() else None
-    if is_provider_staff(actor) or not area_in_scope(actor, c.area):
+    if not area_in_scope(actor, c.area):
         raise ValidationFailed({"area": [_("Only staff of the area where the record is kept "
                                            "can move it to another area.")]})
     if area is None or not area_in_scope(actor, area):
@@ -189,9 +189,9 @@ def employment_add(*, actor: Any, caregiver_id: Any, employer_id: Any = None,
         pk=employer_id or 0).first()
     if employer is None and "facility" not in errors:
         errors["employer"] = [_("Choose an employer.")]
-    elif is_provider_staff(actor) and employer and employer.pk != actor.organisation_id:
+    elif sees_by_organisation(actor) and employer and employer.pk != actor.organisation_id:
         errors["employer"] = [_("You can only record jobs with your own organisation.")]
-    elif employer and not facility and not is_provider_staff(actor) \
+    elif employer and not facility and not sees_by_organisation(actor) \
             and not area_in_scope(actor, employer.area):
         errors["employer"] = [_("Choose an employer in your jurisdiction.")]
     if errors:
@@ -359,7 +359,7 @@ def _inputs(area: Area, first: dt.date, last: dt.date) -> dict[int, tuple[list, 
     """Per caregiver with a job overlapping the quarter in a facility under ``area``: their
     jobs in facilities of that area (the whole history, for continuity) and skill certificates.
     """
-    in_area = Employment.objects.filter(facility__area__path__startswith=area.path)
+    in_area = within_area(Employment.objects.all(), "facility__area", area)
     ids = in_area.filter(start__lte=last).filter(Q(end__isnull=True) | Q(end__gte=first)) \
         .values_list("caregiver_id", flat=True).distinct()
     out: dict[int, tuple[list, list]] = {i: ([], []) for i in ids}
