@@ -77,7 +77,7 @@ def test_areas_outside_the_jurisdiction_are_row_errors(world, org):
 
 
 def test_a_file_without_the_template_headers_is_rejected_as_a_whole(world, org):
-    from anlao.people.imports import ImportRejected
+    from anlao.core.imports import ImportRejected
     with pytest.raises(ImportRejected, match="missing"):
         facility_import(actor=world.district_officer,
                         upload=xlsx([["x", "y"]], header=["机构名称", "地址", "星级"]))

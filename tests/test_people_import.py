@@ -9,9 +9,10 @@ import pytest
 from openpyxl import Workbook
 
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
+from anlao.core.imports import ImportRejected
 from anlao.core.models import AuditLog
 from anlao.people import imports
-from anlao.people.imports import ImportRejected, elder_import_commit, elder_import_validate
+from anlao.people.imports import elder_import_commit, elder_import_validate
 from anlao.people.models import Elder, ElderImport
 from tests.personas import TODAY, make_elder, make_id_number
 

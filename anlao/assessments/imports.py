@@ -29,11 +29,9 @@ import io
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
-from openpyxl import Workbook, load_workbook
 
 from anlao.accounts.models import Organisation, OrganisationType
 from anlao.assessments import conf
@@ -47,27 +45,43 @@ from anlao.assessments.models import (
 from anlao.assessments.scoring import Conditions, LevelChange, level_for_total, score
 from anlao.assessments.services import make_current_if_latest
 from anlao.core.audit import audit
-from anlao.core.roles import require
+from anlao.core.imports import (
+    Column,
+    ImportRejected,
+    ImportSpec,
+    MissingColumns,
+    Row,
+    RowError,
+    import_all_or_nothing,
+)
+from anlao.core.xlsx import template, workbook_bytes
 from anlao.people.idnumbers import upgrade_15
 from anlao.people.selectors import elders_visible
 from anlao.people.validation import parse_bool, parse_date
 
 MAX_ROWS = 20_000
-HEADERS = {
-    "身份证号": "id_number", "评估机构": "agency", "评估日期": "assessed_on", "总分": "total",
-    "等级": "level", "评估原因": "reason", "昏迷": "coma", "痴呆": "dementia",
-    "精神障碍": "psychiatric_disorder", "风险事件数": "risk_events",
-    "自理能力": "self_care", "基础运动能力": "mobility", "精神状态": "mental",
-    "感知觉与社会参与": "perception_social",
-}
+HEAD = (
+    Column("id_number", "身份证号", "ID number", True),
+    Column("agency", "评估机构", "Agency", True),
+    Column("assessed_on", "评估日期", "Assessment date", True),
+    Column("reason", "评估原因", "Reason"),
+)
+TAIL = (
+    Column("total", "总分", "Total"),
+    Column("level", "等级", "Level"),
+    Column("coma", "昏迷", "Coma"),
+    Column("dementia", "痴呆", "Dementia"),
+    Column("psychiatric_disorder", "精神障碍", "Psychiatric disorder"),
+    Column("risk_events", "风险事件数", "Risk events"),
+)
 REASON_WORDS = {str(label): value for value, label in AssessmentReason.choices}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # spreadsheet row number (header is row 1)
-    column: str
-    message: str
+def columns(inst: Instrument) -> tuple[Column, ...]:
+    """The template's columns: an item's header is its code and name (``B.2.4 上下楼梯``)."""
+    items = tuple(Column(i.code, f"{i.code} {i.zh}", i.code) for i in inst.items)
+    dimensions = tuple(Column(d.key, d.zh, d.en) for d in inst.dimensions)
+    return HEAD + items + dimensions + TAIL
 
 
 @dataclass
@@ -79,33 +93,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def _column(header: Any, inst: Instrument) -> str | None:
-    text = str(header or "").strip()
-    if not text:
-        return None
-    first = text.split()[0]
-    if first.upper() in inst.item_map:
-        return first.upper()
-    keys = set(HEADERS.values()) | {"id_number"}
-    return HEADERS.get(text) or HEADERS.get(first) or (text.lower() if text.lower() in keys
-                                                       else None)
-
-
-def read_rows(file: IO[bytes] | bytes | str) -> tuple[list[str | None], list[tuple]]:
-    """Header names (mapped) and the data rows of the first sheet."""
-    if isinstance(file, bytes):
-        file = io.BytesIO(file)
-    book = load_workbook(file, read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, ())
-    inst = load()
-    names = [_column(h, inst) for h in header]
-    data = [r for r in rows if any(v not in (None, "") for v in r)]
-    book.close()
-    return names, data
 
 
 def _int(value: Any) -> int | None:
@@ -121,30 +108,17 @@ def _int(value: Any) -> int | None:
     raise ValueError(text)
 
 
-class _Row:
-    """One spreadsheet row being checked; collects errors instead of raising."""
-
-    def __init__(self, number: int, values: dict[str, Any], errors: list[RowError]):
-        self.number, self.values, self.errors = number, values, errors
-        self.start = len(errors)
-
-    @property
-    def failed(self) -> bool:
-        return len(self.errors) > self.start
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.number, column, message))
-
-    def int(self, column: str, lo: int, hi: int) -> int | None:
-        try:
-            value = _int(self.values.get(column))
-        except ValueError:
-            value = -1
-        if value is not None and not lo <= value <= hi:
-            self.error(column, _("Must be a whole number from %(lo)s to %(hi)s.")
-                       % {"lo": lo, "hi": hi})
-            return None
-        return value
+def _int_in(row: Row, column: str, lo: int, hi: int) -> int | None:
+    """The cell as a whole number from ``lo`` to ``hi``; an error on the row otherwise."""
+    try:
+        value = _int(row.values.get(column))
+    except ValueError:
+        value = -1
+    if value is not None and not lo <= value <= hi:
+        row.error(column, _("Must be a whole number from %(lo)s to %(hi)s.")
+                  % {"lo": lo, "hi": hi})
+        return None
+    return value
 
 
 @dataclass
@@ -155,8 +129,8 @@ class _Context:
     inst: Instrument
 
 
-def _context(actor: Any, rows: list[dict[str, Any]], today: dt.date) -> _Context:
-    numbers = {_id_number(r.get("id_number")) for r in rows} - {""}
+def _context(actor: Any, rows: list[Row], today: dt.date, inst: Instrument) -> _Context:
+    numbers = {_id_number(r.values.get("id_number")) for r in rows} - {""}
     elders: dict[str, Any] = {}
     # active records first, so a re-registered person resolves to the live record
     for e in elders_visible(actor).filter(id_number__in=numbers).order_by("status"):
@@ -164,7 +138,7 @@ def _context(actor: Any, rows: list[dict[str, Any]], today: dt.date) -> _Context
     agencies = {}
     for org in Organisation.objects.filter(type=OrganisationType.ASSESSMENT_AGENCY):
         agencies[org.name] = agencies[str(org.pk)] = org
-    return _Context(elders, agencies, today, load())
+    return _Context(elders, agencies, today, inst)
 
 
 def _id_number(value: Any) -> str:
@@ -172,7 +146,7 @@ def _id_number(value: Any) -> str:
     return upgrade_15(text) if len(text) == 15 and text.isdigit() else text
 
 
-def _check_row(row: _Row, ctx: _Context) -> Assessment | None:
+def _check_row(row: Row, ctx: _Context) -> Assessment | None:
     v = row.values
     elder = ctx.elders.get(_id_number(v.get("id_number")))
     if elder is None:
@@ -200,21 +174,21 @@ def _check_row(row: _Row, ctx: _Context) -> Assessment | None:
     return Assessment(elder=elder, agency=agency, reason=reason, assessed_on=on, **result)
 
 
-def _conditions(row: _Row) -> Conditions:
+def _conditions(row: Row) -> Conditions:
     v = row.values
-    events = row.int("risk_events", 0, 99) or 0
+    events = _int_in(row, "risk_events", 0, 99) or 0
     return Conditions(coma=parse_bool(v.get("coma")), dementia=parse_bool(v.get("dementia")),
                       psychiatric_disorder=parse_bool(v.get("psychiatric_disorder")),
                       risk_events={"other": events} if events else {})
 
 
-def _check_scores(row: _Row, ctx: _Context) -> dict[str, Any] | None:
+def _check_scores(row: Row, ctx: _Context) -> dict[str, Any] | None:
     """Items (all or none), subtotals, total and level, checked against one another."""
     inst, before = ctx.inst, len(row.errors)
-    items = {i.code: row.int(i.code, 0, i.max_score) for i in inst.items}
-    subtotals = {d.code: row.int(d.key, 0, d.max_score) for d in inst.dimensions}
-    total, level, cond = row.int("total", 0, inst.max_total), row.int("level", 0, 4), \
-        _conditions(row)
+    items = {i.code: _int_in(row, i.code, 0, i.max_score) for i in inst.items}
+    subtotals = {d.code: _int_in(row, d.key, 0, d.max_score) for d in inst.dimensions}
+    total, level = _int_in(row, "total", 0, inst.max_total), _int_in(row, "level", 0, 4)
+    cond = _conditions(row)
     if len(row.errors) > before:
         return None
     given = {c: s for c, s in items.items() if s is not None}
@@ -246,7 +220,7 @@ def _check_scores(row: _Row, ctx: _Context) -> dict[str, Any] | None:
             "risk_events": dict(cond.risk_events)}
 
 
-def _check_sum(row: _Row, column: str, computed: int, given: int | None,
+def _check_sum(row: Row, column: str, computed: int, given: int | None,
                subtotals: bool = False) -> None:
     if given is None or given == computed:
         return
@@ -257,7 +231,7 @@ def _check_sum(row: _Row, column: str, computed: int, given: int | None,
     row.error(column, message % {"sum": computed, "total": given})
 
 
-def _check_level(row: _Row, level: int | None, final: int, changes: list) -> int:
+def _check_level(row: Row, level: int | None, final: int, changes: list) -> int:
     """A recorded level may be above the computed one (kept, with a change), never below."""
     if level is None or level == final:
         return final
@@ -270,55 +244,64 @@ def _check_level(row: _Row, level: int | None, final: int, changes: list) -> int
     return level
 
 
-def _check_all(actor: Any, names: list[str | None], data: list[tuple],
-               today: dt.date) -> tuple[list[Assessment], list[RowError]]:
-    rows = [{n: val for n, val in zip(names, r, strict=False) if n} for r in data]
-    ctx = _context(actor, rows, today)
-    errors: list[RowError] = []
-    built, seen = [], {}
-    for number, values in enumerate(rows, start=2):
-        row = _Row(number, values, errors)
-        a = _check_row(row, ctx)
+class AssessmentImportSpec(ImportSpec[Assessment]):
+    """One past result per row, checked against itself (items, subtotals, total, level),
+    against the other rows (one result per elder and date) and against final assessments
+    already recorded."""
+
+    permission = "assessment.import"
+    first_word = True  # "B.2.4 上下楼梯", "B.2.4 stairs"
+    max_rows = MAX_ROWS
+
+    def __init__(self, actor: Any, *, today: dt.date):
+        self.inst = load()
+        self.columns = columns(self.inst)
+        super().__init__(actor, today=today)
+
+    def prepare(self, rows: list[Row]) -> None:
+        self.ctx = _context(self.actor, rows, self.today, self.inst)
+        self.seen: dict[tuple[int, dt.date], int] = {}
+
+    def check_row(self, row: Row) -> Assessment | None:
+        a = _check_row(row, self.ctx)
         if a is None:
-            continue
+            return None
         key = (a.elder.pk, a.assessed_on)
-        if key in seen:
-            row.error("id_number", _("Same elder and date as row %(row)s.") % {"row": seen[key]})
-            continue
-        seen[key] = number
-        built.append(a)
-    existing = set(Assessment.objects.filter(
-        elder_id__in={a.elder_id for a in built}, state=AssessmentState.FINAL,
-    ).values_list("elder_id", "assessed_on"))
-    for a in built:
-        if (a.elder_id, a.assessed_on) in existing:
-            errors.append(RowError(seen[(a.elder_id, a.assessed_on)], "assessed_on",
-                                   _("A final assessment of this elder on this date exists.")))
-    return built, sorted(errors, key=lambda e: e.row)
+        if key in self.seen:
+            row.error("id_number", _("Same elder and date as row %(row)s.")
+                      % {"row": self.seen[key]})
+            return None
+        self.seen[key] = row.number
+        return a
+
+    def check_file(self, rows: list[Row]) -> None:
+        existing = set(Assessment.objects.filter(
+            elder_id__in={r.value.elder_id for r in rows}, state=AssessmentState.FINAL,
+        ).values_list("elder_id", "assessed_on"))
+        for r in rows:
+            if (r.value.elder_id, r.value.assessed_on) in existing:
+                r.error("assessed_on", _("A final assessment of this elder on this date "
+                                         "exists."))
+
+    def write(self, values: list[Assessment]) -> list[Assessment]:
+        _write(self.actor, values)
+        return values
 
 
 def assessment_import(*, actor: Any, file: IO[bytes] | bytes | str, dry_run: bool = False,
                       today: dt.date | None = None) -> ImportResult:
     """Check every row; write all of them (as final assessments) only when none has an error.
     Each elder's level follows their latest final assessment."""
-    require(actor, "assessment.import")
+    spec = AssessmentImportSpec(actor, today=today or timezone.localdate())
+    upload = io.BytesIO(file) if isinstance(file, bytes) else file
     try:
-        names, data = read_rows(file)
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        return ImportResult(errors=[RowError(0, "file", _("This is not an Excel (.xlsx) "
-                                                           "file."))])
-    missing = [c for c in ("id_number", "agency", "assessed_on") if c not in names]
-    if missing:
-        return ImportResult(errors=[RowError(1, c, _("Column missing.")) for c in missing])
-    if len(data) > MAX_ROWS:
-        return ImportResult(errors=[RowError(0, "file", _("At most %(n)s rows per file.")
-                                             % {"n": MAX_ROWS})])
-    built, errors = _check_all(actor, names, data, today or timezone.localdate())
-    if errors or dry_run:
-        return ImportResult(created=0, errors=errors, rows=len(data))
-    with transaction.atomic():
-        _write(actor, built)
-    return ImportResult(created=len(built), rows=len(data))
+        report = import_all_or_nothing(spec, upload, dry_run=dry_run)
+    except MissingColumns as exc:
+        return ImportResult(errors=[RowError(1, c.field, _("Column missing."))
+                                    for c in exc.missing])
+    except ImportRejected as exc:
+        return ImportResult(errors=[RowError(0, "file", exc.message)])
+    return ImportResult(created=len(report.written), errors=report.errors, rows=report.rows)
 
 
 def _write(actor: Any, built: list[Assessment]) -> None:
@@ -340,15 +323,6 @@ def _write(actor: Any, built: list[Assessment]) -> None:
 
 
 def import_template() -> bytes:
-    """An empty workbook with the header row and one example row."""
-    inst = load()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "评估结果"
-    sheet.append(["身份证号", "评估机构", "评估日期", "评估原因"]
-                 + [f"{i.code} {i.zh}" for i in inst.items]
-                 + [d.zh for d in inst.dimensions] + ["总分", "等级", "昏迷", "痴呆", "精神障碍",
-                                                       "风险事件数"])
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    """An empty workbook with the header row."""
+    book = template(columns(load()), title="评估结果", english=False, mark_required=False)
+    return workbook_bytes(book)

@@ -3,12 +3,12 @@ can be edited and imported elsewhere), plus free beds and compliance findings.""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from anlao.core.xlsx import safe_row, workbook_bytes, write_header
 from anlao.facilities.imports import CHOICE_ZH, COLUMNS
 from anlao.facilities.models import BedCategory, Facility
 
@@ -51,21 +51,14 @@ def _row(f: Facility) -> list[Any]:
 def workbook(qs: QuerySet[Facility] | None) -> bytes:
     """An .xlsx with a Chinese and an English header row; ``qs=None`` gives the template."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook(write_only=False)
     sheet = book.active
     sheet.title = _("Facilities")[:31]
-    extra = EXTRA if qs is not None else ()
-    sheet.append([c.zh + ("*" if c.required else "") for c in COLUMNS] + [z for z, _e in extra])
-    sheet.append([c.en for c in COLUMNS] + [e for _z, e in extra])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    write_header(sheet, COLUMNS, extra=EXTRA if qs is not None else ())
     for f in (qs.select_related("area", "operator").prefetch_related("rooms", "findings")
               if qs is not None else []):
-        sheet.append(_row(f))
+        sheet.append(safe_row(sheet, _row(f)))
     for i, _c in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[sheet.cell(1, i).column_letter].width = 14
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(book)

@@ -1,6 +1,6 @@
-"""Excel import of an existing facility inventory: every row is checked first; any error and
-nothing is written, the page lists every error with its Excel row number. Header matching
-follows the registry import (people.imports.normalise_header)."""
+"""Excel import of an existing facility inventory, a spec on the import kernel
+(``core.imports``): every row is checked first; any error and nothing is written, the page
+lists every error with its Excel row number."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,59 +16,57 @@ from django.utils.translation import gettext_lazy
 from anlao.accounts.models import Organisation
 from anlao.areas.models import Area
 from anlao.core.audit import audit
-from anlao.core.roles import require
+from anlao.core.imports import (
+    Column,
+    ImportSpec,
+    Row,
+    RowMessages,
+    cell_text,
+    import_all_or_nothing,
+)
 from anlao.core.scoping import area_in_scope
 from anlao.facilities.models import Facility, FacilityType, MedicalSetup, OperationMode
 from anlao.facilities.services import facility_create
 from anlao.facilities.validation import clean_facility
-from anlao.people.imports import ImportRejected, normalise_header
 
-
-@dataclass(frozen=True)
-class Col:
-    field: str
-    zh: str
-    en: str
-    required: bool = False
-    label: Any = None
-
-
-COLUMNS: tuple[Col, ...] = (
-    Col("name", "机构名称", "Name", True, gettext_lazy("Name")),
-    Col("type", "机构类型", "Type", True, gettext_lazy("Type")),
-    Col("operator", "运营机构", "Operator", True, gettext_lazy("Operator")),
-    Col("operation_mode", "运营方式", "Operation mode", False, gettext_lazy("Operation mode")),
-    Col("area", "所在社区或街道", "Area", True, gettext_lazy("Area")),
-    Col("address", "地址", "Address", False, gettext_lazy("Address")),
-    Col("lat", "纬度", "Latitude", False, gettext_lazy("Latitude")),
-    Col("lng", "经度", "Longitude", False, gettext_lazy("Longitude")),
-    Col("floor_space_m2", "建筑面积", "Floor space", False, gettext_lazy("Floor space")),
-    Col("opened_on", "开业日期", "Opening date", False, gettext_lazy("Opening date")),
-    Col("licence_number", "许可或备案号", "Licence number", False,
-        gettext_lazy("Licence or filing number")),
-    Col("star_rating", "星级", "Star rating", False, gettext_lazy("Star rating")),
-    Col("star_rated_on", "评星日期", "Star rating date", False, gettext_lazy("Star rating date")),
-    Col("insurance_policy", "责任险保单号", "Insurance policy", False,
-        gettext_lazy("Liability insurance policy")),
-    Col("insurance_expires_on", "责任险到期日", "Insurance expiry", False,
-        gettext_lazy("Insurance expiry")),
-    Col("medical_setup", "医疗配置", "Medical set-up", False, gettext_lazy("Medical set-up")),
-    Col("medical_partner", "合作医疗机构", "Medical institution", False,
-        gettext_lazy("Medical institution")),
-    Col("general_beds", "普通床位", "General beds", False, gettext_lazy("General beds")),
-    Col("nursing_beds", "护理型床位", "Nursing beds", False, gettext_lazy("Nursing beds")),
-    Col("occupied_general", "普通床位在住", "Occupied general", False,
-        gettext_lazy("Occupied general beds")),
-    Col("occupied_nursing", "护理床位在住", "Occupied nursing", False,
-        gettext_lazy("Occupied nursing beds")),
-    Col("full_time_staff", "专职人员数", "Full-time staff", False,
-        gettext_lazy("Full-time staff")),
-    Col("purchased_service_elders", "购买服务老人数", "Purchased-service elders", False,
-        gettext_lazy("Elders with purchased services")),
-    Col("older_share_percent", "60岁以上人口占比", "Share aged 60+", False,
-        gettext_lazy("Share aged 60+ (%)")),
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "机构名称", "Name", True, label=gettext_lazy("Name")),
+    Column("type", "机构类型", "Type", True, label=gettext_lazy("Type")),
+    Column("operator", "运营机构", "Operator", True, label=gettext_lazy("Operator")),
+    Column("operation_mode", "运营方式", "Operation mode", False,
+           label=gettext_lazy("Operation mode")),
+    Column("area", "所在社区或街道", "Area", True, label=gettext_lazy("Area")),
+    Column("address", "地址", "Address", False, label=gettext_lazy("Address")),
+    Column("lat", "纬度", "Latitude", False, label=gettext_lazy("Latitude")),
+    Column("lng", "经度", "Longitude", False, label=gettext_lazy("Longitude")),
+    Column("floor_space_m2", "建筑面积", "Floor space", False, label=gettext_lazy("Floor space")),
+    Column("opened_on", "开业日期", "Opening date", False, label=gettext_lazy("Opening date")),
+    Column("licence_number", "许可或备案号", "Licence number", False,
+           label=gettext_lazy("Licence or filing number")),
+    Column("star_rating", "星级", "Star rating", False, label=gettext_lazy("Star rating")),
+    Column("star_rated_on", "评星日期", "Star rating date", False,
+           label=gettext_lazy("Star rating date")),
+    Column("insurance_policy", "责任险保单号", "Insurance policy", False,
+           label=gettext_lazy("Liability insurance policy")),
+    Column("insurance_expires_on", "责任险到期日", "Insurance expiry", False,
+           label=gettext_lazy("Insurance expiry")),
+    Column("medical_setup", "医疗配置", "Medical set-up", False,
+           label=gettext_lazy("Medical set-up")),
+    Column("medical_partner", "合作医疗机构", "Medical institution", False,
+           label=gettext_lazy("Medical institution")),
+    Column("general_beds", "普通床位", "General beds", False, label=gettext_lazy("General beds")),
+    Column("nursing_beds", "护理型床位", "Nursing beds", False, label=gettext_lazy("Nursing beds")),
+    Column("occupied_general", "普通床位在住", "Occupied general", False,
+           label=gettext_lazy("Occupied general beds")),
+    Column("occupied_nursing", "护理床位在住", "Occupied nursing", False,
+           label=gettext_lazy("Occupied nursing beds")),
+    Column("full_time_staff", "专职人员数", "Full-time staff", False,
+           label=gettext_lazy("Full-time staff")),
+    Column("purchased_service_elders", "购买服务老人数", "Purchased-service elders", False,
+           label=gettext_lazy("Elders with purchased services")),
+    Column("older_share_percent", "60岁以上人口占比", "Share aged 60+", False,
+           label=gettext_lazy("Share aged 60+ (%)")),
 )
-HEADER_KEYS = {normalise_header(n): c.field for c in COLUMNS for n in (c.zh, c.en, c.field)}
 # Choice cells may hold the code, the English label or the Chinese name.
 CHOICE_ZH = {
     "type": {"养老院": "care_home", "养老机构": "care_home", "街道照料中心": "street_centre",
@@ -91,68 +87,15 @@ FLOATS = ("lat", "lng")
 
 
 @dataclass
-class RowError:
-    row: int
-    messages: list[str] = field(default_factory=list)
-
-
-@dataclass
 class ImportResult:
     rows: int = 0
     created: list[Facility] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-
-def read_rows(upload: IO[bytes]) -> list[tuple[int, dict[str, Any]]]:
-    """(Excel row number, field → raw cell) for every non-blank row under the header."""
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # not a zip, not a workbook
-        raise ImportRejected(_("This is not an Excel .xlsx file. Save it as .xlsx (Excel "
-                               "workbook) and upload again.")) from exc
-    mapping: dict[int, str] | None = None
-    out: list[tuple[int, dict[str, Any]]] = []
-    for row_no, cells in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-        if all(v is None or str(v).strip() == "" for v in cells):
-            continue
-        found = {i: HEADER_KEYS[k] for i, v in enumerate(cells)
-                 if (k := normalise_header(v)) in HEADER_KEYS}
-        if mapping is None:
-            if len(found) >= 3:
-                mapping = found
-            elif row_no >= 5:
-                break
-            continue
-        if not out and len(found) >= max(2, len(mapping) // 2):
-            continue  # the template's second (English) header row
-        out.append((row_no, {f: cells[i] if i < len(cells) else None
-                             for i, f in mapping.items()}))
-        if len(out) > settings.IMPORT_MAX_ROWS:
-            raise ImportRejected(_("The file has more than %(limit)s rows; split it into "
-                                   "smaller files.") % {"limit": settings.IMPORT_MAX_ROWS})
-    missing = [c for c in COLUMNS if c.required and c.field not in (mapping or {}).values()]
-    if missing:
-        raise ImportRejected(_("The file does not have the template's column headers; "
-                               "missing: %(columns)s.")
-                             % {"columns": "、".join(f"{c.zh} ({c.en})" for c in missing)})
-    if not out:
-        raise ImportRejected(_("The file has no data rows under the headers."))
-    return out
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
+    errors: list[RowMessages] = field(default_factory=list)
 
 
 def _typed(name: str, raw: Any) -> Any:
     """One cell as the model wants it; raises ValueError with a message for the user."""
-    text = _text(raw)
+    text = cell_text(raw)
     if name in DATES:
         if isinstance(raw, dt.datetime):
             return raw.date()
@@ -224,81 +167,83 @@ class Lookups:
         return found[0]
 
 
-LABELS = {c.field: c.label for c in COLUMNS}
 ROOM_FIELDS = ("general_beds", "nursing_beds", "occupied_general", "occupied_nursing")
 
 
-def _row_data(raw: dict[str, Any], look: Lookups, msgs: list[str], failed: set[str]
-              ) -> dict[str, Any]:
+def _row_data(row: Row, look: Lookups, failed: set[str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    for name, cell in raw.items():
-        if _text(cell) == "" and not isinstance(cell, dt.date):
+    for name, cell in row.values.items():
+        text = cell_text(cell)
+        if text == "" and not isinstance(cell, dt.date):
             continue
         try:
             if name == "area":
-                data[name] = look.area(_text(cell))
+                data[name] = look.area(text)
             elif name == "operator":
-                data[name] = look.operator(_text(cell))
+                data[name] = look.operator(text)
             else:
                 data[name] = _typed(name, cell)
         except ValueError as exc:
-            msgs.append(f"{LABELS[name]}: {exc}")
+            row.error(name, str(exc))
             failed.add(name)
     return data
 
 
-def _rooms(data: dict[str, Any], msgs: list[str]) -> list[dict[str, Any]]:
+def _rooms(data: dict[str, Any], row: Row, labels: dict[str, Any]) -> list[dict[str, Any]]:
     rooms = []
     for cat, beds_f, occ_f in (("general", "general_beds", "occupied_general"),
                                ("nursing", "nursing_beds", "occupied_nursing")):
         beds, occ = data.pop(beds_f, 0), data.pop(occ_f, 0)
         if occ > beds:
-            msgs.append(_("%(label)s (%(occ)d) is more than %(beds_label)s (%(beds)d).")
-                        % {"label": LABELS[occ_f], "occ": occ, "beds_label": LABELS[beds_f],
-                           "beds": beds})
+            row.error("", _("%(label)s (%(occ)d) is more than %(beds_label)s (%(beds)d).")
+                      % {"label": labels[occ_f], "occ": occ, "beds_label": labels[beds_f],
+                         "beds": beds})
         elif beds:
             rooms.append({"label": _("general") if cat == "general" else _("nursing"),
                           "bed_category": cat, "beds": beds, "occupied": occ})
     return rooms
 
 
-def validate_rows(actor: Any, rows: list[tuple[int, dict[str, Any]]], *, today: dt.date
-                  ) -> tuple[list[tuple[dict, list]], list[RowError]]:
-    """Typed (data, rooms) per row, and every row's errors; no database writes."""
-    look = Lookups(actor)
-    good, errors, seen = [], [], {}
-    existing = set(Facility.objects.values_list("name", "area_id"))
-    for row_no, raw in rows:
-        msgs: list[str] = []
+class FacilityImportSpec(ImportSpec[tuple[dict[str, Any], list[dict[str, Any]]]]):
+    """A facility row: typed cells, rooms from the bed columns, ``clean_facility``, and no
+    second facility of one name in one area (in the file or already registered)."""
+
+    columns = COLUMNS
+    permission = "facility.import"
+
+    def prepare(self, rows: list[Row]) -> None:
+        self.look = Lookups(self.actor)
+        self.existing = set(Facility.objects.values_list("name", "area_id"))
+        self.seen: dict[tuple[Any, Any], int] = {}
+
+    def check_row(self, row: Row) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         failed: set[str] = set()
-        data = _row_data(raw, look, msgs, failed)
-        rooms = _rooms(data, msgs)
-        for fname, fmsgs in clean_facility(data, today=today).items():
+        data = _row_data(row, self.look, failed)
+        rooms = _rooms(data, row, self.labels)
+        for fname, fmsgs in clean_facility(data, today=self.today).items():
             if fname not in failed:  # "required" after "unknown value" says nothing new
-                msgs += [f"{LABELS.get(fname, fname)}: {m}" for m in fmsgs]
+                for message in fmsgs:
+                    row.error(fname, message)
         key = (data.get("name"), getattr(data.get("area"), "pk", None))
-        if key in existing:
-            msgs.append(_("This facility is already registered in this area."))
-        elif key in seen:
-            msgs.append(_("Same name and area as row %(row)d.") % {"row": seen[key]})
-        seen.setdefault(key, row_no)
-        if msgs:
-            errors.append(RowError(row_no, msgs))
-        good.append((data, rooms))
-    return good, errors
+        if key in self.existing:
+            row.error("", _("This facility is already registered in this area."))
+        elif key in self.seen:
+            row.error("", _("Same name and area as row %(row)d.") % {"row": self.seen[key]})
+        self.seen.setdefault(key, row.number)
+        return data, rooms
+
+    def write(self, values: list[tuple[dict[str, Any], list[dict[str, Any]]]]
+              ) -> list[Facility]:
+        created = [facility_create(actor=self.actor, data=data, rooms=rooms)
+                   for data, rooms in values]
+        audit(actor=self.actor, action="facility.import", entity="facilities.facility",
+              entity_id="", after={"rows": len(values)})
+        return created
 
 
 def facility_import(*, actor: Any, upload: IO[bytes]) -> ImportResult:
     """Validate every row; import all of them, or none when any row has an error."""
-    require(actor, "facility.import")
-    rows = read_rows(upload)
-    good, errors = validate_rows(actor, rows, today=timezone.localdate())
-    result = ImportResult(rows=len(rows), errors=errors)
-    if errors:
-        return result
-    with transaction.atomic():
-        for data, rooms in good:
-            result.created.append(facility_create(actor=actor, data=data, rooms=rooms))
-        audit(actor=actor, action="facility.import", entity="facilities.facility",
-              entity_id="", after={"rows": len(rows)})
-    return result
+    spec = FacilityImportSpec(actor, today=timezone.localdate())
+    report = import_all_or_nothing(spec, upload)
+    return ImportResult(rows=report.rows, created=report.written,
+                        errors=report.by_row(spec.labels))

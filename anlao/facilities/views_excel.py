@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods
 from anlao.core.audit import audit
 from anlao.core.errors import ServiceError
 from anlao.core.roles import has_perm
+from anlao.core.xlsx import XLSX
 from anlao.facilities import exports, imports
 from anlao.facilities.selectors import facilities_for
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 5 * 1024 * 1024
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import tempfile
 from typing import IO, Any
 
@@ -14,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -23,6 +22,7 @@ from anlao.core.audit import audit
 from anlao.core.errors import ServiceError
 from anlao.core.masking import mask_id_number, mask_phone
 from anlao.core.roles import require
+from anlao.core.xlsx import HEAD_FILL, safe_cell, safe_row, template, workbook_bytes
 from anlao.people.idnumbers import age_on
 from anlao.people.imports import COLUMNS, unpack
 from anlao.people.models import (
@@ -35,8 +35,6 @@ from anlao.people.models import (
 )
 from anlao.people.selectors import ElderFilters, elders_for
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEAD_FILL = PatternFill("solid", fgColor="F3E3E0")
 ERROR_FILL = PatternFill("solid", fgColor="FDECEA")
 TEMPLATE_ROWS = 5000  # rows that carry the drop-down lists and text format
 DATA_SHEET = "老年人名册"
@@ -73,30 +71,18 @@ INSTRUCTIONS = (
 )
 
 
-def _workbook_bytes(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
 # --- the template ------------------------------------------------------------------------
 
 def import_template(*, actor: Any) -> bytes:
     """The empty template, with the actor's communities listed for the drop-down."""
     require(actor, "elder.import")
-    book = Workbook()
+    book = template(COLUMNS, title=DATA_SHEET, notes=INSTRUCTIONS)
     sheet = book.active
-    sheet.title = DATA_SHEET
-    _template_headers(sheet)
+    _template_columns(sheet)
     communities = list(communities_for(actor).select_related("parent"))
     _template_validations(sheet, len(communities))
-    _communities_sheet(book.create_sheet("社区代码"), communities)
-    notes = book.create_sheet("填写说明")
-    notes.column_dimensions["A"].width = 110
-    for text, bold in INSTRUCTIONS:
-        notes.append([text])
-        notes.cell(notes.max_row, 1).font = Font(bold=bold)
-    return _workbook_bytes(book)
+    _communities_sheet(book.create_sheet("社区代码", 1), communities)
+    return workbook_bytes(book)
 
 
 def _column_letter(field: str) -> str:
@@ -105,14 +91,7 @@ def _column_letter(field: str) -> str:
     return get_column_letter(next(i for i, c in enumerate(COLUMNS, 1) if c.field == field))
 
 
-def _template_headers(sheet: Any) -> None:
-    sheet.append([c.zh + ("*" if c.required else "") for c in COLUMNS])
-    sheet.append([c.en for c in COLUMNS])
-    for cell in sheet[1]:
-        cell.font, cell.fill = Font(bold=True), HEAD_FILL
-    for cell in sheet[2]:
-        cell.font, cell.fill = Font(italic=True, color="666666"), HEAD_FILL
-    sheet.freeze_panes = "A3"
+def _template_columns(sheet: Any) -> None:
     widths = {"name": 10, "id_number": 21, "birth_date": 12, "phone": 14, "residence_area": 18,
               "hukou_area": 14, "address": 28, "living_situation": 12, "note": 20}
     for c in COLUMNS:
@@ -170,13 +149,13 @@ def import_report(batch: ElderImport) -> bytes:
         message = "；".join(r.errors)
         first = [_styled(sheet, r.row), _styled(sheet, message, fill=ERROR_FILL if message
                                                 else None, wrap=True)]
-        sheet.append(first + r.cells)
-    return _workbook_bytes(book)
+        sheet.append(first + safe_row(sheet, r.cells))
+    return workbook_bytes(book)
 
 
 def _styled(sheet: Any, value: Any, *, bold: bool = False, fill: Any = None,
-            wrap: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+            wrap: bool = False) -> Cell:
+    cell = safe_cell(sheet, value)
     if bold:
         cell.font = Font(bold=True)
     if fill is not None:
@@ -256,7 +235,7 @@ def _write_export(rows: Any, today: dt.date) -> IO[bytes]:
     sheet.append([_styled(sheet, v, bold=True, fill=HEAD_FILL) for v in _export_header()])
     labels = _labels()
     for values in rows:
-        sheet.append(_export_row(values, today, labels))
+        sheet.append(safe_row(sheet, _export_row(values, today, labels)))
     # Handed to FileResponse, which closes it after streaming.
     out = tempfile.TemporaryFile()  # noqa: SIM115
     book.save(out)

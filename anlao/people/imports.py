@@ -1,11 +1,13 @@
 """Excel import of the registry: read the workbook, validate every row, then import or cancel.
 
-Nothing reaches the registry before the user has seen the whole file's errors. Validation
-uses ``clean_elder`` (the form's and the API's validator) row by row, plus the checks that need
-the whole file or the database in bulk: duplicates within the file, and active elders already
-holding an ID number, asked one query per chunk of IDs. A batch is a row with a state machine
-(validated → committed | cancelled | failed); committing claims it with a conditional update,
-so a double click or a second tab cannot import twice.
+The registry's spec on the import kernel (``core.imports``), with one difference from the
+other imports: the checked file is kept as a batch, and the user then imports its valid rows
+or cancels. Nothing reaches the registry before the user has seen the whole file's errors.
+Validation uses ``clean_elder`` (the form's and the API's validator) row by row, plus the
+checks that need the whole file or the database in bulk: duplicates within the file, and
+active elders already holding an ID number, asked one query per chunk of IDs. A batch is a
+row with a state machine (validated → committed | cancelled | failed); committing claims it
+with a conditional update, so a double click or a second tab cannot import twice.
 """
 
 from __future__ import annotations
@@ -13,14 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +29,16 @@ from simple_history.utils import bulk_create_with_history
 from anlao.areas.models import Area
 from anlao.core.audit import audit
 from anlao.core.errors import NotFound, ServiceError
+from anlao.core.imports import (
+    Column,
+    Headers,
+    ImportSpec,
+    Row,
+    Sheet,
+    cell_text,
+    check_rows,
+    read_sheet,
+)
 from anlao.core.roles import require
 from anlao.core.scoping import area_in_scope
 from anlao.people.models import Elder, ElderImport, ElderImportStatus, ElderStatus
@@ -40,18 +49,6 @@ log = logging.getLogger(__name__)
 ID_CHUNK = 2000  # IDs per duplicate query: well under SQLite's bound-parameter limit
 BATCH_SIZE = 2000
 PREVIEW_ERRORS = 200
-HEADER_SCAN_ROWS = 5
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    zh: str
-    en: str
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-    label: Any = None  # translated label for messages
-
 
 # The template's columns, in order. Headers are a bilingual file format (Chinese first row,
 # English second row); the aliases accept the headers bureaus' own sheets tend to use.
@@ -86,147 +83,19 @@ COLUMNS: tuple[Column, ...] = (
            gettext_lazy("Disability grade")),
     Column("note", "备注", "Note", False, ("remarks",), gettext_lazy("Note")),
 )
-BY_FIELD = {c.field: c for c in COLUMNS}
-
-
-def normalise_header(value: Any) -> str:
-    """``"居住社区（名称或代码）*"`` → ``"居住社区"``; ``"ID Number"`` → ``"idnumber"``."""
-    text = re.sub(r"[（(].*?[）)]", "", str(value or ""))
-    return re.sub(r"[\s*＊:：_\-/]", "", text).lower()
-
-
-HEADER_KEYS: dict[str, str] = {}
-for _col in COLUMNS:
-    for _name in (_col.zh, _col.en, _col.field, *_col.aliases):
-        HEADER_KEYS[normalise_header(_name)] = _col.field
-
-
-class ImportRejected(ServiceError):
-    """The file as a whole cannot be validated (not xlsx, no headers, empty, too big)."""
-
-    code = "import_rejected"
-
-
-@dataclass
-class Sheet:
-    header: list[str]
-    mapping: dict[int, str]  # column index → field
-    rows: list[tuple[int, list[Any]]] = field(default_factory=list)  # (Excel row, cells)
 
 
 @dataclass
 class RowResult:
+    """One checked row as a batch stores it: the cells as typed, messages, cleaned values."""
+
     row: int
     cells: list[str]
     errors: list[str]
     cleaned: dict[str, Any] | None
 
 
-# --- reading -----------------------------------------------------------------------------
-
-def _open_rows(upload: IO[bytes]) -> Iterator[tuple[Any, ...]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(upload, read_only=True, data_only=True)
-    except Exception as exc:  # BadZipFile, InvalidFileException, KeyError on a broken zip
-        raise ImportRejected(_("This is not an Excel .xlsx file. Save it as .xlsx (Excel "
-                               "workbook) and upload again.")) from exc
-    return book.worksheets[0].iter_rows(values_only=True)
-
-
-def _header_mapping(cells: Iterable[Any]) -> dict[int, str]:
-    mapping: dict[int, str] = {}
-    for i, value in enumerate(cells):
-        key = HEADER_KEYS.get(normalise_header(value))
-        if key and key not in mapping.values():
-            mapping[i] = key
-    return mapping
-
-
-def _missing_required(mapping: dict[int, str]) -> list[Column]:
-    return [c for c in COLUMNS if c.required and c.field not in mapping.values()]
-
-
-def _is_blank(cells: Iterable[Any]) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in cells)
-
-
-def read_sheet(upload: IO[bytes]) -> Sheet:
-    """The first sheet's header (within the first rows) and every non-blank row after it."""
-    rows = _open_rows(upload)
-    sheet, best = None, None
-    for row_no, cells in enumerate(rows, start=1):
-        if sheet is None:
-            mapping = _header_mapping(cells)
-            if not _missing_required(mapping):
-                sheet = Sheet(header=[_text(v) for v in cells], mapping=mapping)
-            elif best is None or len(mapping) > len(best):
-                best = mapping
-            if sheet is None and row_no >= HEADER_SCAN_ROWS:
-                break
-            continue
-        _take_row(sheet, row_no, cells)
-    if sheet is None:
-        missing = "、".join(f"{c.zh} ({c.en})" for c in _missing_required(best or {}))
-        raise ImportRejected(_("The file does not have the template's column headers; "
-                               "missing: %(columns)s. Download the template and copy your "
-                               "rows into it.") % {"columns": missing})
-    if not sheet.rows:
-        raise ImportRejected(_("The file has no data rows under the headers."))
-    return sheet
-
-
-def _take_row(sheet: Sheet, row_no: int, cells: tuple[Any, ...]) -> None:
-    if _is_blank(cells) and row_no <= 2 * settings.IMPORT_MAX_ROWS + HEADER_SCAN_ROWS:
-        return
-    # The template's second header row (English) is not data.
-    if not sheet.rows and len(_header_mapping(cells)) >= max(2, len(sheet.mapping) // 2):
-        return
-    limit = settings.IMPORT_MAX_ROWS
-    # Blank rows are skipped, not counted; a sheet padded with a million of them still stops.
-    if len(sheet.rows) >= limit or row_no > 2 * limit + HEADER_SCAN_ROWS:
-        raise ImportRejected(_("The file has more than %(limit)s rows; split it into smaller "
-                               "files.") % {"limit": limit})
-    sheet.rows.append((row_no, list(cells)))
-
-
-def _text(value: Any) -> str:
-    """A cell as the user typed it, for the stored rows and the report."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-# --- validating --------------------------------------------------------------------------
-
-def _row_data(sheet: Sheet, cells: list[Any]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for i, name in sheet.mapping.items():
-        value = cells[i] if i < len(cells) else None
-        data[name] = value if isinstance(value, dt.date) else _text(value)
-    return data
-
-
-def _messages(errors: dict[str, list[str]], numeric_id: bool) -> list[str]:
-    out = []
-    for name, msgs in errors.items():
-        column = BY_FIELD.get(name)
-        label = str(column.label if column else name)
-        # "ID number: ID number check digit is wrong." reads badly: no prefix when the
-        # message already names its column.
-        out.extend(m if m.lower().startswith(label.lower()) else f"{label}: {m}" for m in msgs)
-    if numeric_id and "id_number" in errors:
-        out.append(_("The ID number was stored as a number and Excel may have rounded it: "
-                     "format the column as text and type it again."))
-    return out
-
+# --- checking ----------------------------------------------------------------------------
 
 def _jsonable_cleaned(cleaned: dict[str, Any]) -> dict[str, Any]:
     out = dict(cleaned)
@@ -236,39 +105,64 @@ def _jsonable_cleaned(cleaned: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class ElderImportSpec(ImportSpec[dict[str, Any]]):
+    """A registry row: ``clean_elder`` (the form's and the API's validator), then the checks
+    that need the whole file or the database in bulk. A row's value is its cleaned data in
+    a form that can be stored as JSON."""
+
+    columns = COLUMNS
+    permission = "elder.import"
+
+    def __init__(self, actor: Any, *, today: dt.date, change_reason: str = ""):
+        super().__init__(actor, today=today)
+        self.change_reason = change_reason
+
+    def prepare(self, rows: list[Row]) -> None:
+        self.index = AreaIndex.build(self.actor)
+
+    def check_row(self, row: Row) -> dict[str, Any] | None:
+        data = {name: v if isinstance(v, dt.date) else cell_text(v)
+                for name, v in row.values.items()}
+        cleaned, errors = clean_elder(data, index=self.index, today=self.today)
+        for name, msgs in errors.items():
+            for message in msgs:
+                row.error(name, message)
+        if "id_number" in errors and isinstance(row.values.get("id_number"), int | float):
+            row.error("", _("The ID number was stored as a number and Excel may have "
+                            "rounded it: format the column as text and type it again."))
+        return None if errors else _jsonable_cleaned(cleaned)
+
+    def check_file(self, rows: list[Row]) -> None:
+        rows_by_id: dict[str, list[Row]] = defaultdict(list)
+        for r in rows:
+            rows_by_id[r.value["id_number"]].append(r)
+        for same in rows_by_id.values():
+            if len(same) > 1:
+                where = ", ".join(str(r.number) for r in same)
+                for r in same:
+                    r.error("id_number", _("ID number: the same ID number is on rows "
+                                           "%(rows)s of this file.") % {"rows": where})
+        taken = registered_ids([r.value["id_number"] for r in rows])
+        for r in rows:
+            if r.value["id_number"] in taken:
+                r.error("id_number", _("ID number: an active elder with this ID number is "
+                                       "already registered."))
+
+    def write(self, values: list[dict[str, Any]]) -> list[Any]:
+        elders = [_elder(v) for v in values]
+        bulk_create_with_history(elders, Elder, batch_size=BATCH_SIZE,
+                                 default_user=self.actor,
+                                 default_change_reason=self.change_reason)
+        return elders
+
+
 def validate_sheet(actor: Any, sheet: Sheet, *, today: dt.date) -> list[RowResult]:
     """Every row's messages; nothing is written."""
-    index = AreaIndex.build(actor)
-    id_col = next((i for i, f in sheet.mapping.items() if f == "id_number"), None)
-    results = []
-    for row_no, cells in sheet.rows:
-        cleaned, errors = clean_elder(_row_data(sheet, cells), index=index, today=today)
-        numeric = id_col is not None and id_col < len(cells) and isinstance(
-            cells[id_col], int | float)
-        results.append(RowResult(
-            row=row_no, cells=[_text(v) for v in cells],
-            errors=_messages(errors, numeric),
-            cleaned=None if errors else _jsonable_cleaned(cleaned),
-        ))
-    _flag_duplicates_in_file(results)
-    _flag_registered(results)
-    for r in results:
-        if r.errors:
-            r.cleaned = None
-    return results
-
-
-def _flag_duplicates_in_file(results: list[RowResult]) -> None:
-    rows_by_id: dict[str, list[RowResult]] = defaultdict(list)
-    for r in results:
-        if r.cleaned:
-            rows_by_id[r.cleaned["id_number"]].append(r)
-    for same in rows_by_id.values():
-        if len(same) > 1:
-            where = ", ".join(str(r.row) for r in same)
-            for r in same:
-                r.errors.append(_("ID number: the same ID number is on rows %(rows)s of this "
-                                  "file.") % {"rows": where})
+    spec = ElderImportSpec(actor, today=today)
+    labels = spec.labels
+    return [RowResult(row=r.number, cells=[cell_text(v) for v in r.cells],
+                      errors=r.messages(labels), cleaned=r.value)
+            for r in check_rows(spec, sheet)]
 
 
 def registered_ids(id_numbers: list[str]) -> set[str]:
@@ -283,14 +177,6 @@ def registered_ids(id_numbers: list[str]) -> set[str]:
         taken.update(Elder.objects.filter(id_number__in=chunk, status=ElderStatus.ACTIVE)
                      .values_list("id_number", flat=True))
     return taken
-
-
-def _flag_registered(results: list[RowResult]) -> None:
-    taken = registered_ids([r.cleaned["id_number"] for r in results if r.cleaned])
-    for r in results:
-        if r.cleaned and r.cleaned["id_number"] in taken:
-            r.errors.append(_("ID number: an active elder with this ID number is already "
-                              "registered."))
 
 
 # --- stored batches ----------------------------------------------------------------------
@@ -340,7 +226,7 @@ def elder_import_validate(*, actor: Any, upload: IO[bytes], file_name: str,
     Reading and validating run outside any transaction: on SQLite (IMMEDIATE mode) a
     transaction around them would hold the write lock for the whole file."""
     require(actor, "elder.import")
-    sheet = read_sheet(upload)
+    sheet = read_sheet(upload, Headers(COLUMNS))
     results = validate_sheet(actor, sheet, today=today or timezone.localdate())
     bad = [r for r in results if r.errors]
     with transaction.atomic():
@@ -410,9 +296,9 @@ def _commit_rows(actor: Any, batch: ElderImport) -> None:
     header, results = unpack(batch.payload)
     valid = [r for r in results if r.cleaned and not r.errors]
     _recheck(actor, valid)
-    elders = [_elder(r.cleaned) for r in valid if not r.errors]
-    bulk_create_with_history(elders, Elder, batch_size=BATCH_SIZE, default_user=actor,
-                             default_change_reason=f"import #{batch.pk}")
+    spec = ElderImportSpec(actor, today=timezone.localdate(),
+                           change_reason=f"import #{batch.pk}")
+    elders = spec.write([r.cleaned for r in valid if not r.errors])
     batch.imported_rows = len(elders)
     batch.skipped_rows = len(valid) - len(elders)
     batch.valid_rows = len(elders)

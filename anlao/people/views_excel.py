@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
+from anlao.core.imports import ImportRejected
 from anlao.core.roles import has_perm
+from anlao.core.xlsx import XLSX
 from anlao.people import exports, imports
 from anlao.people.forms import ElderFilterForm
 from anlao.people.models import ElderImport, ElderImportStatus
@@ -45,7 +47,7 @@ def _needs(perm: str) -> Callable:
 
 
 def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=exports.XLSX)
+    response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -64,7 +66,7 @@ def elder_export(request: HttpRequest) -> HttpResponse:
         query = request.GET.urlencode()
         return redirect(reverse("people:list") + (f"?{query}" if query else ""))
     name = f"elders-{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(out, as_attachment=True, filename=name, content_type=exports.XLSX)
+    return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
 
 
 # --- import ------------------------------------------------------------------------------
@@ -96,7 +98,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     try:
         batch = imports.elder_import_validate(actor=request.user, upload=upload,
                                               file_name=upload.name)
-    except imports.ImportRejected as exc:
+    except ImportRejected as exc:
         return _upload_page(request, exc.message, 400)
     return redirect("people:import_review", batch_id=batch.pk)
 
