@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "anlao.people",
     "anlao.assessments",
     "anlao.benefits",
+    "anlao.credit",
     "anlao.facilities",
     "anlao.workforce",
     "anlao.waitlist",

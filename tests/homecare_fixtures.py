@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from anlao.credit.models import CreditEntry, CreditKind
 from anlao.homecare.catalog.services import catalog_load
 from anlao.homecare.models import (
     Contract,
     ContractItem,
     ContractState,
-    CreditEntry,
-    CreditKind,
     ServiceItem,
 )
 from tests.personas import World

@@ -224,12 +224,14 @@ def test_detect_for_visits_finds_each_rule_in_few_queries(day, world,
 
 
 def test_the_real_credit_ledger_is_charged_once_on_verification(day, world):
-    from anlao.homecare.models import CreditEntry, CreditKind
+    from anlao.credit.models import CreditEntry, CreditKind
+    from anlao.homecare.models import VISIT_CREDIT_SOURCE
 
     CreditEntry.objects.create(elder=day.elder, period=dt.date(2026, 11, 1), kind=CreditKind.GRANT,
                                amount=5000)
     v = run(day)
-    spend = CreditEntry.objects.get(visit=v, kind=CreditKind.SPEND)
+    spend = CreditEntry.objects.get(source=VISIT_CREDIT_SOURCE, source_id=v.pk,
+                                    kind=CreditKind.SPEND)
     assert spend.amount == -5000  # price 8000: 5000 from credit, the rest co-pay
     v.order.refresh_from_db()
     assert (v.order.credit_fen, v.order.copay_fen) == (5000, 3000)

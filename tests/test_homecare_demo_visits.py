@@ -8,12 +8,12 @@ import io
 
 import pytest
 
+from anlao.credit.models import CreditEntry
 from anlao.homecare.demo import visits as demo_visits
 from anlao.homecare.models import (
     Anomaly,
     CaregiverProfile,
     CarePlan,
-    CreditEntry,
     FollowUp,
     Order,
     Settlement,

@@ -7,13 +7,13 @@ import io
 from django.db.models import Sum
 from django.utils import timezone
 
+from anlao.credit.models import CreditEntry
 from anlao.demo.services import demo_seed
 from anlao.homecare.demo import base as demo
 from anlao.homecare.models import (
     CaregiverProfile,
     CarePlan,
     Contract,
-    CreditEntry,
     Order,
     Visit,
 )

@@ -159,7 +159,7 @@ def _refuse_double(run: BenefitRun, rows: list[Row]) -> None:
 @transaction.atomic
 def _refuse_service_credit(actor: Any, run_id: int) -> None:
     """A service-credit program (``payout: service_credit``) is granted as home-care credit
-    (homecare.credit.credit_grant_from_run), never paid into bank accounts."""
+    (credit.services.credit_grant_from_run), never paid into bank accounts."""
     run = selectors.run_get(actor=actor, run_id=run_id)
     program = services.get_program(run.program)
     if program.payout == "service_credit":

@@ -32,7 +32,7 @@ CODE_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,63}$")
 
 TOP_KEYS = {"program", "name", "summary", "jurisdiction", "sources", "notes", "params",
             "versions", "life_verification", "budget", "payout"}
-# bank: paid to bank accounts; service_credit: granted as home-care credit (homecare/credit.py)
+# bank: paid to bank accounts; service_credit: granted as service credit (credit/services.py)
 PAYOUTS = ("bank", "service_credit")
 LIFE_KEYS = {"months", "grace_months", "notes"}
 VERSION_KEYS = {"effective_from", "effective_to", "payment", "tier_change", "stop",

@@ -6,7 +6,8 @@ anomalies and follow-up → monthly provider settlement.
 One ``Order`` is one requested service occurrence; a recurring ``CarePlan`` materialises orders
 day by day. Each accepted order has exactly one ``Visit``: the dispatcher's plan (caregiver,
 sequence, planned times, pin) and the caregiver's record of it (check-in/out, GPS, code, tasks).
-Money is integer fen; credit is a ledger (``CreditEntry``), never a stored balance.
+Money is integer fen; credit is the credit app's ledger (``anlao.credit``), never a stored
+balance.
 """
 
 from __future__ import annotations
@@ -142,58 +143,8 @@ class Leave(models.Model):
         return f"{self.start}–{self.end}"
 
 
-class CreditUnit(models.TextChoices):
-    FEN = "fen", _("yuan (fen)")
-    MINUTE = "minute", _("hours (minutes)")
-
-
-class CreditKind(models.TextChoices):
-    GRANT = "grant", _("monthly grant")
-    SPEND = "spend", _("spent on a visit")
-    REFUND = "refund", _("refund of a rejected visit")
-    EXPIRE = "expire", _("expired")
-    ROLLOVER = "rollover", _("rolled over")
-    ADJUST = "adjust", _("adjustment")
-
-
-class CreditEntry(models.Model):
-    """One line of an elder's service-credit ledger; the balance is the sum of ``amount``.
-
-    Grants point at the benefit run that granted them, spends and refunds at the visit.
-    """
-
-    elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT,
-                              related_name="credit_entries")
-    period = models.DateField(_("month"))  # first day of the month the line belongs to
-    unit = models.CharField(_("unit"), max_length=8, choices=CreditUnit.choices,
-                            default=CreditUnit.FEN)
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices,
-                                blank=True)  # blank = any category
-    kind = models.CharField(_("kind"), max_length=8, choices=CreditKind.choices)
-    amount = models.BigIntegerField(_("amount"))  # signed: grants +, spends −
-    run = models.ForeignKey("benefits.BenefitRun", null=True, blank=True,
-                            on_delete=models.PROTECT, related_name="+")
-    visit = models.ForeignKey("homecare.Visit", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="credit_entries")
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["elder_id", "period", "id"]
-        indexes = [models.Index(fields=["elder", "period"])]
-        constraints = [
-            # a run grants once per elder, unit and category; a visit is spent once per unit
-            models.UniqueConstraint(fields=["elder", "run", "unit", "category"],
-                                    condition=models.Q(kind="grant"), name="uniq_credit_grant"),
-            models.UniqueConstraint(fields=["visit", "unit", "kind"],
-                                    condition=models.Q(visit__isnull=False),
-                                    name="uniq_credit_visit_kind"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.elder_id} {self.period:%Y-%m} {self.kind} {self.amount}"
+# The credit ledger (anlao.credit) names a visit's lines by this source.
+VISIT_CREDIT_SOURCE = "homecare.visit"
 
 
 class Channel(models.TextChoices):

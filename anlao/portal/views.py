@@ -100,7 +100,7 @@ def elder(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _credit_context(person) -> dict:
     """This month's service credit left, in yuan (all categories together)."""
-    from anlao.homecare.credit import balance, month_of
+    from anlao.credit.selectors import balance, month_of
 
     left = balance(person.pk, month_of(timezone.localdate()))
     return {"credit_left": left, "credit_yuan": f"{left / 100:.2f}"}

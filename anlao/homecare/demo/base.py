@@ -28,19 +28,20 @@ from stdnum.cn import ric
 
 from anlao.accounts.models import Organisation, User
 from anlao.areas.models import Area, AreaLevel
+from anlao.credit.models import CreditEntry
+from anlao.credit.selectors import has_line, next_month
 from anlao.demo import bulk
 from anlao.demo.names import FEMALE_FIRST, FEMALE_SECOND, MALE_FIRST, MALE_SECOND, SURNAMES
 from anlao.demo.world import DISTRICT, PROVIDERS
 from anlao.homecare.catalog.services import catalog_load
-from anlao.homecare.credit import next_month
 from anlao.homecare.models import (
+    VISIT_CREDIT_SOURCE,
     CaregiverProfile,
     CarePlan,
     Channel,
     Contract,
     ContractItem,
     ContractState,
-    CreditEntry,
     Leave,
     Order,
     ServiceItem,
@@ -202,7 +203,7 @@ def _credit(today: dt.date, stdout: Any) -> int:
     """Approved runs of the service-credit program for last month and this month, granted."""
     from anlao.benefits import services as runs
     from anlao.benefits.models import BenefitRun, Entitlement, RunState
-    from anlao.homecare.credit import credit_grant_from_run
+    from anlao.credit.services import credit_grant_from_run
 
     officer = User.objects.filter(username="district_officer").first()
     admin = User.objects.filter(username="city_admin").first()
@@ -362,8 +363,8 @@ def _credit_left(first: dt.date, until: dt.date) -> dict[tuple[int, dt.date], in
         left[(elder, period)] += amount
     for elder, day, fen in Order.objects.filter(
             date__gte=first, date__lt=next_month(until.replace(day=1)),
-            state__in=["accepted", "done"]).exclude(
-            visit__credit_entries__kind="spend").values_list("elder_id", "date", "credit_fen"):
+            state__in=["accepted", "done"]).exclude(has_line(VISIT_CREDIT_SOURCE, "visit__id")) \
+            .values_list("elder_id", "date", "credit_fen"):
         left[(elder, day.replace(day=1))] -= fen
     return left
 

@@ -31,16 +31,16 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from anlao.accounts.models import User
+from anlao.credit.models import HOLD_KINDS, CreditEntry, CreditKind, CreditUnit
+from anlao.credit.selectors import has_line
 from anlao.demo import bulk
 from anlao.homecare.models import (
+    VISIT_CREDIT_SOURCE,
     Anomaly,
     AnomalyState,
     CaregiverProfile,
     CarePlan,
     ContractItem,
-    CreditEntry,
-    CreditKind,
-    CreditUnit,
     FollowUp,
     FollowUpMethod,
     Order,
@@ -350,18 +350,19 @@ def verify(ids: list[int]) -> list[int]:
 
 def spend_credit(verified: list[int]) -> int:
     """Spend lines for verified visits, only where the elder has credit in that month (the
-    balance is tracked here: bulk, unlike the per-visit credit.credit_spend_for_visit). A spend
+    balance is tracked here: bulk, unlike the per-visit credit_spend_for_visit). A spend
     draws on the item's category bucket when the elder was granted one, else the general one."""
     rows = []
     for chunk in _chunks(verified):
         rows += Visit.objects.filter(pk__in=chunk, order__credit_fen__gt=0).exclude(
-            credit_entries__kind=CreditKind.SPEND).values_list(
+            has_line(VISIT_CREDIT_SOURCE, "pk")).values_list(
             "pk", "date", "order__elder_id", "order__credit_fen", "order__item__code",
             "order__item__category")
     left: dict[tuple[int, dt.date], int] = defaultdict(int)
     buckets: dict[tuple[int, dt.date], set[str]] = defaultdict(set)
     for elder, period, amount, category, kind in CreditEntry.objects.filter(
-            elder_id__in={r[2] for r in rows}, unit=CreditUnit.FEN).values_list(
+            elder_id__in={r[2] for r in rows}, unit=CreditUnit.FEN).exclude(
+            kind__in=HOLD_KINDS).values_list(
             "elder_id", "period", "amount", "category", "kind"):
         left[(elder, period)] += amount
         if kind == CreditKind.GRANT:
@@ -375,10 +376,12 @@ def spend_credit(verified: list[int]) -> int:
         left[key] -= spend
         lines.append(CreditEntry(
             elder_id=elder, period=key[1], unit=CreditUnit.FEN, kind=CreditKind.SPEND,
-            category=category if category in buckets[key] else "", amount=-spend, visit_id=pk,
+            category=category if category in buckets[key] else "", amount=-spend,
+            source=VISIT_CREDIT_SOURCE, source_id=pk,
             note=f"{code} {day:%Y-%m-%d}"))
     insert(CreditEntry, with_ids(CreditEntry, lines), ["elder", "period", "unit", "category",
-                                                        "kind", "amount", "visit", "note"])
+                                                        "kind", "amount", "source",
+                                                        "source_id", "note"])
     return len(lines)
 
 

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from anlao.core.api_support import ERROR_RESPONSES, Page, PageParams, paginate
 from anlao.core.roles import Role
-from anlao.homecare import credit
+from anlao.credit import selectors as credit
 from anlao.homecare.models import Category, Channel, Order, OrderState
 from anlao.homecare.orders import selectors, services
 
@@ -150,5 +150,5 @@ def elder_credit(request: HttpRequest, elder_id: int) -> dict[str, Any]:
             "available_fen": credit.available(elder.pk, month, ""),
             "lines": [{"period": ln.period, "kind": ln.kind, "category": ln.category,
                        "unit": ln.unit, "amount": ln.amount, "run_id": ln.run_id,
-                       "visit_id": ln.visit_id, "created_at": ln.created_at}
+                       "visit_id": ln.visit.pk if ln.visit else None, "created_at": ln.created_at}
                       for ln in lines[:100]]}

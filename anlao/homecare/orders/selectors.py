@@ -11,17 +11,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from anlao.areas.models import Area
 from anlao.core.errors import NotFound
 from anlao.core.roles import Role, has_perm, is_provider_staff
 from anlao.core.scoping import scope_by_area
+from anlao.credit.models import CreditEntry
+from anlao.credit.selectors import has_line, next_month
 from anlao.homecare.models import (
+    VISIT_CREDIT_SOURCE,
     CarePlan,
-    CreditEntry,
     Order,
+    Visit,
 )
 from anlao.people.models import Elder
 from anlao.people.selectors import elder_get, elders_visible
@@ -123,10 +126,24 @@ def care_plans_for(actor: Any, elder_id: int | None = None) -> QuerySet[CarePlan
     return qs.select_related("elder", "item", "provider").order_by("-start", "id")
 
 
-def credit_lines(actor: Any, elder_id: Any) -> tuple[Elder, QuerySet[CreditEntry]]:
-    """An elder's ledger, newest month first; ``NotFound`` when out of scope."""
+def credit_promised(elder_id: int, period: dt.date) -> int:
+    """Credit promised to the month's accepted orders whose visit is not yet spent (the
+    ledger counts it in every consumer's ``available``)."""
+    qs = Order.objects.filter(elder_id=elder_id, date__gte=period, date__lt=next_month(period),
+                              state__in=["accepted", "done"]) \
+        .exclude(has_line(VISIT_CREDIT_SOURCE, "visit__id"))
+    return int(qs.aggregate(s=Sum("credit_fen"))["s"] or 0)
+
+
+def credit_lines(actor: Any, elder_id: Any, *,
+                 limit: int = 500) -> tuple[Elder, list[CreditEntry]]:
+    """An elder's ledger, newest month first, each visit's line with its ``visit`` (and
+    order and item) attached; ``NotFound`` when out of scope."""
     elder = orderable_elder(actor, elder_id)
-    lines = CreditEntry.objects.filter(elder=elder).select_related(
-        "visit", "visit__order__item").order_by("-period", "id")
+    lines = list(CreditEntry.objects.filter(elder=elder).order_by("-period", "id")[:limit])
+    visits = Visit.objects.select_related("order__item").in_bulk(
+        {ln.source_id for ln in lines if ln.source == VISIT_CREDIT_SOURCE})
+    for ln in lines:
+        ln.visit = visits.get(ln.source_id) if ln.source == VISIT_CREDIT_SOURCE else None
     return elder, lines
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
 from anlao.core.roles import require
-from anlao.homecare import credit
+from anlao.credit import selectors as credit
 from anlao.homecare.catalog.selectors import contract_items_for, items_active, street_of
 from anlao.homecare.models import (
     CarePlan,

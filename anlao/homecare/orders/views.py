@@ -27,9 +27,10 @@ from anlao.core.errors import ServiceError, ValidationFailed
 from anlao.core.http import error_text, service_errors_as_http
 from anlao.core.http import form_date as _date
 from anlao.core.roles import has_perm
-from anlao.homecare import credit
+from anlao.credit import selectors as credit
+from anlao.credit.models import CreditKind
 from anlao.homecare.catalog import selectors as catalog_selectors
-from anlao.homecare.models import Category, Channel, CreditKind, OrderState
+from anlao.homecare.models import VISIT_CREDIT_SOURCE, Category, Channel, OrderState
 from anlao.homecare.orders import selectors, services
 from anlao.people.selectors import ElderFilters, elders_for
 
@@ -201,7 +202,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
                   and order.visit.state in services.FREE_VISIT_STATES)
     return render(request, "homecare/order_detail.html", {
         "nav": "homecare", "o": order, "can_cancel": can_cancel,
-        "lines": order.visit.credit_entries.all()})
+        "lines": credit.lines_for(VISIT_CREDIT_SOURCE, order.visit.pk)})
 
 
 @login_required

@@ -6,6 +6,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from anlao.core.money import format_fen
+from anlao.homecare.models import Category
 
 register = template.Library()
 
@@ -29,3 +30,9 @@ def weekday_names(days: list[int] | None) -> str:
     """ISO weekdays (0 = Monday) as short names: 周二、周四."""
     names = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
     return "、".join(names[d] for d in sorted(days or []) if 0 <= d <= 6)
+
+
+@register.filter
+def category_label(code: str) -> str:
+    """A service category's name (a credit bucket's code: "cleaning" → 助洁)."""
+    return str(Category(code).label) if code in Category.values else code

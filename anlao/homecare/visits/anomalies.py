@@ -244,7 +244,7 @@ def detect_for_visits(visits: QuerySet[Visit], *, now: dt.datetime | None = None
 
 def _credit_hook(name: str) -> Callable[..., Any] | None:
     try:
-        from anlao.homecare import credit
+        from anlao.homecare.visits import credit
     except ImportError:
         return None
     return getattr(credit, name, None)

@@ -1,4 +1,4 @@
-"""Service-credit ledger arithmetic (anlao/homecare/credit.py)."""
+"""Service-credit ledger arithmetic (anlao/credit) as benefit runs and home-care visits use it."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ import pytest
 
 from anlao.benefits.models import BenefitRun, Entitlement
 from anlao.core.errors import ServiceError
-from anlao.homecare import credit
-from anlao.homecare.models import CreditEntry, CreditKind, Order, Visit
+from anlao.credit import selectors, services
+from anlao.credit.models import CreditEntry, CreditKind
+from anlao.homecare.models import VISIT_CREDIT_SOURCE, Order, Visit
 from anlao.homecare.orders import services as orders
+from anlao.homecare.visits import credit as visit_credit
 from tests.homecare_fixtures import MONTH, TODAY, active_contract, grant
 from tests.personas import make_elder
 
@@ -32,22 +34,22 @@ def test_an_approved_run_grants_each_paid_elder_once(world, policies):
     run = _run(world)
     Entitlement.objects.create(run=run, elder=a, amount_fen=20000, tier="level2")
     Entitlement.objects.create(run=run, elder=b, amount_fen=40000, tier="extreme-poverty")
-    assert credit.credit_grant_from_run(actor=world.district_officer, run=run) == 2
-    assert credit.credit_grant_from_run(actor=world.district_officer, run=run) == 0
-    assert credit.balance(a.pk, MONTH) == 20000 and credit.balance(b.pk, MONTH) == 40000
+    assert services.credit_grant_from_run(actor=world.district_officer, run=run) == 2
+    assert services.credit_grant_from_run(actor=world.district_officer, run=run) == 0
+    assert selectors.balance(a.pk, MONTH) == 20000 and selectors.balance(b.pk, MONTH) == 40000
     assert set(CreditEntry.objects.values_list("run_id", flat=True)) == {run.pk}
 
 
 def test_a_run_not_yet_approved_grants_nothing(world, policies):
     with pytest.raises(ServiceError) as info:
-        credit.credit_grant_from_run(actor=world.district_officer, run=_run(world, "computed"))
+        services.credit_grant_from_run(actor=world.district_officer, run=_run(world, "computed"))
     assert info.value.code == "state"
 
 
 def test_a_cash_program_is_not_granted_as_credit(world, policies):
     run = _run(world, program="gongshu-80-89-allowance")
     with pytest.raises(ServiceError) as info:
-        credit.credit_grant_from_run(actor=world.district_officer, run=run)
+        services.credit_grant_from_run(actor=world.district_officer, run=run)
     assert info.value.code == "payout"
 
 
@@ -56,7 +58,7 @@ def test_the_grant_for_a_month_takes_only_service_credit_runs(world, policies):
     cash, svc = _run(world, program="gongshu-80-89-allowance"), _run(world)
     for run in (cash, svc):
         Entitlement.objects.create(run=run, elder=elder, amount_fen=5000)
-    assert credit.credit_grant_for_month(actor=world.district_officer, period=MONTH) == 1
+    assert services.credit_grant_for_month(actor=world.district_officer, period=MONTH) == 1
     assert CreditEntry.objects.get().run == svc
 
 
@@ -72,15 +74,16 @@ def test_a_partial_spend_leaves_the_rest_as_copay_and_a_refund_gives_it_back(wor
     elder = make_elder(world.community_a1)
     grant(elder, 6000)
     visit = _verified_visit(world, elder)
-    line = credit.credit_spend_for_visit(visit=visit)
-    assert line.amount == -6000 and line.visit == visit
+    line = visit_credit.credit_spend_for_visit(visit=visit)
+    assert line.amount == -6000 and (line.source, line.source_id) == (VISIT_CREDIT_SOURCE, visit.pk)
     order = Order.objects.get(pk=visit.order_id)
     assert (order.credit_fen, order.copay_fen) == (6000, 4000)
-    assert credit.balance(elder.pk, MONTH) == 0
-    assert credit.credit_spend_for_visit(visit=visit).pk == line.pk  # once only
-    refund = credit.credit_refund_for_visit(visit=visit)
-    assert refund.amount == 6000 and credit.credit_refund_for_visit(visit=visit).pk == refund.pk
-    assert credit.balance(elder.pk, MONTH) == 6000
+    assert selectors.balance(elder.pk, MONTH) == 0
+    assert visit_credit.credit_spend_for_visit(visit=visit).pk == line.pk  # once only
+    refund = visit_credit.credit_refund_for_visit(visit=visit)
+    assert refund.amount == 6000
+    assert visit_credit.credit_refund_for_visit(visit=visit).pk == refund.pk
+    assert selectors.balance(elder.pk, MONTH) == 6000
 
 
 def test_a_spend_draws_on_the_items_own_category_first(world):
@@ -88,16 +91,16 @@ def test_a_spend_draws_on_the_items_own_category_first(world):
     elder = make_elder(world.community_a1)
     grant(elder, 5000)
     grant(elder, 20000, category="bathing")
-    line = credit.credit_spend_for_visit(visit=_verified_visit(world, elder))
+    line = visit_credit.credit_spend_for_visit(visit=_verified_visit(world, elder))
     assert line.category == "bathing" and line.amount == -10000
-    assert credit.balance(elder.pk, MONTH, category="cleaning") == 5000
+    assert selectors.balance(elder.pk, MONTH, category="cleaning") == 5000
 
 
 def test_a_visit_without_credit_is_all_copay(world):
     active_contract(world)
     elder = make_elder(world.community_a1)
     visit = _verified_visit(world, elder)
-    assert credit.credit_spend_for_visit(visit=visit) is None
+    assert visit_credit.credit_spend_for_visit(visit=visit) is None
     assert Order.objects.get(pk=visit.order_id).copay_fen == 10000
 
 
@@ -106,12 +109,12 @@ def test_month_end_expires_or_rolls_over_the_balance(world, rollover):
     elder = make_elder(world.community_a1)
     grant(elder, 7000, period=dt.date(2026, 10, 1))
     now = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
-    result = credit.credit_close_month(actor=world.district_officer,
+    result = services.credit_close_month(actor=world.district_officer,
                                        period=dt.date(2026, 10, 1), rollover=rollover, now=now)
     assert result["total"] == 7000
-    assert credit.balance(elder.pk, dt.date(2026, 10, 1)) == 0
-    assert credit.balance(elder.pk, MONTH) == (7000 if rollover else 0)
-    again = credit.credit_close_month(actor=world.district_officer, period=dt.date(2026, 10, 1),
+    assert selectors.balance(elder.pk, dt.date(2026, 10, 1)) == 0
+    assert selectors.balance(elder.pk, MONTH) == (7000 if rollover else 0)
+    again = services.credit_close_month(actor=world.district_officer, period=dt.date(2026, 10, 1),
                                       rollover=rollover, now=now)
     assert again["total"] == 0
     kinds = set(CreditEntry.objects.values_list("kind", flat=True))
@@ -120,7 +123,7 @@ def test_month_end_expires_or_rolls_over_the_balance(world, rollover):
 
 def test_a_month_cannot_be_closed_before_it_ends(world):
     with pytest.raises(ServiceError):
-        credit.credit_close_month(actor=world.district_officer, period=MONTH,
+        services.credit_close_month(actor=world.district_officer, period=MONTH,
                                   now=dt.datetime(2026, 11, 20, tzinfo=dt.UTC))
 
 
