@@ -124,7 +124,7 @@ HAND = {
 
 
 def hand_polars(frame: pl.DataFrame, code: str) -> pl.DataFrame:
-    from anlao.benefits.engine import add_months, month_end
+    from anlao.benefits.engine.evaluation import add_months, month_end
     area, bands, months = HAND[code]
     total = pl.lit(0, pl.Int64)
     for i in range(months):
@@ -138,7 +138,7 @@ def hand_polars(frame: pl.DataFrame, code: str) -> pl.DataFrame:
 # --- (3) one record at a time, in plain Python ------------------------------------------
 
 def python_loop(rows: list[dict], code: str) -> int:
-    from anlao.benefits.engine import add_months, month_end
+    from anlao.benefits.engine.evaluation import add_months, month_end
     from anlao.people.idnumbers import age_on
     area, bands, months = HAND[code]
     paid = 0
@@ -164,8 +164,8 @@ def python_loop(rows: list[dict], code: str) -> int:
 def bench_compute(frame: pl.DataFrame, sample: int, results: dict) -> None:
     import django
     django.setup()
-    from anlao.benefits.engine import evaluate
-    from anlao.benefits.policy import load_programs
+    from anlao.benefits.engine.evaluation import evaluate
+    from anlao.benefits.policy.programs import load_programs
     programs = load_programs(ROOT / "policies")
     n = frame.height
     outs = timed(f"anlao engine, {n:,} elders x 5 programs", lambda: [
@@ -253,8 +253,8 @@ def _time_checks(skip: bool) -> list[float]:
     """Wrap checks.run_checks (another module, run with every compute) to time it apart."""
     import logging
 
-    from anlao.benefits import checks
-    log = logging.getLogger("anlao.benefits.checks")  # per-rule timings, printed
+    from anlao.benefits.checks import rules as checks
+    log = logging.getLogger("anlao.benefits.checks.rules")  # per-rule timings, printed
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("    %(message)s"))
     log.addHandler(handler)
@@ -281,8 +281,8 @@ def bench_postgres(frame: pl.DataFrame, results: dict, skip_checks: bool = False
     from anlao.accounts.models import User
     from anlao.areas.models import Area
     from anlao.areas.services import area_tree_load
-    from anlao.benefits.frame import shared_frames
-    from anlao.benefits.services import run_compute, run_create
+    from anlao.benefits.engine.frame import shared_frames
+    from anlao.benefits.runs.services import run_compute, run_create
     call_command("migrate", verbosity=0)
     checks_time = _time_checks(skip_checks)
     area_tree_load(actor=None)
@@ -331,7 +331,7 @@ def _next_month(officer, district, today: dt.date, results: dict) -> None:
 
     from anlao.accounts.models import User
     from anlao.benefits.models import BenefitRun
-    from anlao.benefits.services import run_approve, run_compute, run_create, run_review
+    from anlao.benefits.runs.services import run_approve, run_compute, run_create, run_review
     code = "xian-high-age-health-subsidy"
     october = BenefitRun.objects.get(program=code, period=PERIOD.strftime("%Y-%m"))
     boss = User.objects.create_user(username="bench2", password="x" * 12, role="city_admin")

@@ -8,8 +8,8 @@ from typing import Any
 
 import polars as pl
 
-from anlao.benefits.frame import COLUMNS, normalise
-from anlao.benefits.policy import Program, program_from_text
+from anlao.benefits.engine.frame import COLUMNS, normalise
+from anlao.benefits.policy.programs import Program, program_from_text
 
 AGE_ALLOWANCE = """\
 program: test-age-allowance

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from anlao.benefits import services
+from anlao.benefits.runs import services
 from tests.api_client import ApiClient
 from tests.benefits_fixtures import write_policies
 from tests.personas import make_elder

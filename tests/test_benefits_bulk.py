@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from anlao.benefits.engine import evaluate, explain
+from anlao.benefits.engine.evaluation import evaluate, explain
 from tests.benefits_fixtures import frame, programs
 
 P = programs()

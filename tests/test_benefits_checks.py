@@ -6,8 +6,12 @@ import datetime as dt
 
 import pytest
 
-from anlao.benefits import bankfiles, checks, checks_review, payments, services
+from anlao.benefits.checks import rules as checks
+from anlao.benefits.checks import selectors as checks_review
 from anlao.benefits.models import CheckFinding
+from anlao.benefits.payments import bankfiles
+from anlao.benefits.payments import services as payments
+from anlao.benefits.runs import services
 from anlao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from anlao.core.models import AuditLog
 from anlao.people.models import Elder, Household

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from anlao.benefits import services
 from anlao.benefits.models import CheckFinding
+from anlao.benefits.runs import services
 from tests.api_client import ApiClient
 from tests.benefits_fixtures import write_policies
 from tests.personas import make_elder

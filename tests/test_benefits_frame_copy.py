@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection, transaction
 
-from anlao.benefits.frame import copy_out
+from anlao.benefits.engine.frame import copy_out
 
 pytestmark = pytest.mark.django_db
 

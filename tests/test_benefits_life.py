@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from anlao.benefits import lifeverify, services
-from anlao.benefits.engine import verification_due
+from anlao.benefits.checks import lifeverify
+from anlao.benefits.engine.evaluation import verification_due
 from anlao.benefits.models import BackPay, Entitlement, RunChange, Withheld
-from anlao.benefits.policy import LifeSchedule, program_from_text
-from anlao.benefits.yamlmarks import PolicyError
+from anlao.benefits.policy.programs import LifeSchedule, program_from_text
+from anlao.benefits.policy.yamlmarks import PolicyError
+from anlao.benefits.runs import services
 from anlao.core.errors import PermissionDenied, ValidationFailed
 from anlao.core.models import AuditLog
 from tests.benefits_fixtures import LIFE, write_policies
@@ -95,7 +96,7 @@ def test_the_explanation_names_the_missing_verification(town):
 
 
 def services_explain(world, period):
-    from anlao.benefits.selectors import explain_elder
+    from anlao.benefits.runs.selectors import explain_elder
 
     return explain_elder(actor=world.district_officer, program="test-life", period=period,
                          elder_id=world.wang.pk)

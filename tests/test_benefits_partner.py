@@ -103,8 +103,8 @@ def test_a_failed_match_records_no_verification(town):
 
 
 def test_a_partners_report_counts_for_the_run(town, settings, tmp_path):
-    from anlao.benefits.engine import parse_period
-    from anlao.benefits.frame import load_frame
+    from anlao.benefits.engine.evaluation import parse_period
+    from anlao.benefits.engine.frame import load_frame
     from anlao.people.models import Elder
 
     ApiClient(town.partner).post(URL, body(town.zhang))

@@ -9,8 +9,10 @@ import io
 import openpyxl
 import pytest
 
-from anlao.benefits import bankfiles, exports, payments, services
 from anlao.benefits.models import Overpayment, Payment, PaymentAccount
+from anlao.benefits.payments import bankfiles, exports
+from anlao.benefits.payments import services as payments
+from anlao.benefits.runs import services
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.models import AccessLog, AuditLog
 from tests.benefits_fixtures import write_policies

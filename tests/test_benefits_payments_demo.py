@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from anlao.benefits import bankfiles, demo
+from anlao.benefits import demo
 from anlao.benefits.models import LifeVerification, PaymentAccount
+from anlao.benefits.payments import bankfiles
 from tests.personas import make_elder
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from anlao.benefits import payments, services
 from anlao.benefits.models import BenefitRun, LifeVerification, Payment, PaymentAccount
+from anlao.benefits.payments import services as payments
+from anlao.benefits.runs import services
 from anlao.core.models import AccessLog
 from tests.api_client import ApiClient
 from tests.benefits_fixtures import LIFE, write_policies

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from anlao.benefits.conditions import ConditionError, parse
-from anlao.benefits.policy import PolicyError, load_programs, program_from_text
+from anlao.benefits.policy.conditions import ConditionError, parse
+from anlao.benefits.policy.programs import PolicyError, load_programs, program_from_text
 from tests.benefits_fixtures import AGE_ALLOWANCE, write_policies
 
 

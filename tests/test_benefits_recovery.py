@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from anlao.benefits import payments, recovery, services
 from anlao.benefits.models import Deduction, Overpayment, Payment
+from anlao.benefits.payments import services as payments
+from anlao.benefits.runs import recovery, services
 from anlao.core.models import AuditLog
 from tests.benefits_fixtures import write_policies
 from tests.personas import make_elder

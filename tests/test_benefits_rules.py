@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from anlao.benefits.engine import evaluate, explain
+from anlao.benefits.engine.evaluation import evaluate, explain
 from tests.benefits_fixtures import frame, programs
 
 P = programs()

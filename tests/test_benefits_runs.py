@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from anlao.benefits import services, writer
+from anlao.benefits.engine import writer
 from anlao.benefits.models import BenefitRun, Entitlement, RunChange
+from anlao.benefits.runs import services
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
 from anlao.core.models import AuditLog
 from tests.benefits_fixtures import write_policies
@@ -215,7 +216,7 @@ def test_each_entitlement_carries_its_change_as_a_reason_code(town):
 
 def test_a_batch_of_runs_reads_the_registry_once_and_matches_separate_computes(town,
                                                                                monkeypatch):
-    from anlao.benefits import frame as frame_module
+    from anlao.benefits.engine import frame as frame_module
 
     separate = {p: amounts(compute(town, create(town, program=p)))
                 for p in ("test-age-allowance", "test-care-a")}

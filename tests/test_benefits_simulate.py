@@ -9,11 +9,12 @@ import pytest
 from openpyxl import load_workbook
 
 from anlao.areas.models import Area
-from anlao.benefits import services, simulate
 from anlao.benefits.models import BenefitRun, Entitlement, RunState
-from anlao.benefits.policy import program_from_text
-from anlao.benefits.simulate_budget import budget_vs_actual, monthly_budget
-from anlao.benefits.yamlmarks import PolicyError
+from anlao.benefits.policy.programs import program_from_text
+from anlao.benefits.policy.yamlmarks import PolicyError
+from anlao.benefits.runs import services
+from anlao.benefits.simulation import simulate
+from anlao.benefits.simulation.budget import budget_vs_actual, monthly_budget
 from anlao.core.errors import NotFound, PermissionDenied
 from anlao.core.models import AuditLog
 from tests.benefits_fixtures import AGE_ALLOWANCE, write_policies

@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from anlao.benefits import exports, payments, services, supplementary
 from anlao.benefits.models import BackPay, BenefitRun, Payment, Resend
+from anlao.benefits.payments import exports
+from anlao.benefits.payments import services as payments
+from anlao.benefits.runs import services, supplementary
 from anlao.core.errors import PermissionDenied, ServiceError
 from anlao.core.models import AuditLog
 from tests.benefits_fixtures import LIFE, write_policies

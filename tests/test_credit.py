@@ -128,7 +128,7 @@ def test_a_month_cannot_be_closed_before_it_ends(world):
 
 
 def test_a_service_credit_run_has_no_bank_file(world, policies):
-    from anlao.benefits import payments
+    from anlao.benefits.payments import services as payments
 
     a = make_elder(world.community_a1, seq=1)
     run = _run(world)

@@ -13,9 +13,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from anlao.benefits.bankfiles import BANKS, luhn_ok
-from anlao.benefits.engine import add_months
+from anlao.benefits.engine.evaluation import add_months
 from anlao.benefits.models import LifeVerification, PaymentAccount, VerifyMethod
+from anlao.benefits.payments.bankfiles import BANKS, luhn_ok
 from anlao.people.models import Elder
 
 SAMPLE = 3000

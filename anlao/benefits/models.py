@@ -182,7 +182,7 @@ class PaymentAccount(models.Model):
 
     @property
     def bank_name(self) -> str:
-        from anlao.benefits.bankfiles import BANKS  # bank data lives with the file formats
+        from anlao.benefits.payments.bankfiles import BANKS  # bank data lives with the file formats
 
         return BANKS.get(self.bank, {}).get("name", self.bank)
 
@@ -357,7 +357,7 @@ class FindingStatus(models.TextChoices):
 
 
 class CheckFinding(models.Model):
-    """One elder flagged by one named check (anlao.benefits.checks) in one run.
+    """One elder flagged by one named check (anlao.benefits.checks.rules) in one run.
 
     Replaced whole each time the run is computed; a reviewer's decision on the same rule and
     elder is carried over so nobody has to dismiss the same finding every month.

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from anlao.benefits import checks_views, payviews, views
+from anlao.benefits.checks import views as checks_views
+from anlao.benefits.payments import views as payviews
+from anlao.benefits.runs import views
 
 app_name = "benefits"
 urlpatterns = [
@@ -21,7 +23,7 @@ urlpatterns = [
     path("explain/", views.explain, name="explain"),
 ]
 
-from anlao.benefits import simviews  # noqa: E402  (appended by the simulation feature)
+from anlao.benefits.simulation import views as simviews  # noqa: E402  (appended by the simulation feature)
 
 urlpatterns += [
     path("simulate/", simviews.simulation, name="simulate"),

@@ -93,7 +93,7 @@ def credit_grant(*, actor: Any, elder_id: int, period: dt.date, amount: int, sou
 # --- grants from benefit runs ----------------------------------------------------------------
 
 def _service_credit_program(code: str) -> bool:
-    from anlao.benefits.policy import load_programs
+    from anlao.benefits.policy.programs import load_programs
 
     program = load_programs().get(code)
     return program is not None and program.payout == "service_credit"

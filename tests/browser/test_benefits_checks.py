@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from anlao.benefits import bankfiles, payments, services
 from anlao.benefits.models import CheckFinding
+from anlao.benefits.payments import bankfiles
+from anlao.benefits.payments import services as payments
+from anlao.benefits.runs import services
 from anlao.people.models import Elder
 from tests.benefits_fixtures import write_policies
 from tests.personas import make_elder

@@ -9,8 +9,9 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from anlao.benefits import payments, services
 from anlao.benefits.models import BenefitRun, Payment
+from anlao.benefits.payments import services as payments
+from anlao.benefits.runs import services
 from tests.benefits_fixtures import write_policies
 from tests.personas import make_elder
 from tests.test_benefits_payments import ZHANG_CARD

@@ -201,8 +201,8 @@ def _link_login() -> None:
 
 def _credit(today: dt.date, stdout: Any) -> int:
     """Approved runs of the service-credit program for last month and this month, granted."""
-    from anlao.benefits import services as runs
     from anlao.benefits.models import BenefitRun, Entitlement, RunState
+    from anlao.benefits.runs import services as runs
     from anlao.credit.services import credit_grant_from_run
 
     officer = User.objects.filter(username="district_officer").first()

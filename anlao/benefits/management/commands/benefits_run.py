@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from anlao.accounts.models import User
 from anlao.benefits.models import BenefitRun, RunState
-from anlao.benefits.services import run_create, runs_compute
+from anlao.benefits.runs.services import run_create, runs_compute
 from anlao.core.errors import ServiceError
 from anlao.core.money import format_fen
 

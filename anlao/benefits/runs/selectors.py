@@ -6,10 +6,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from anlao.benefits.engine import Explanation, explain, parse_period
-from anlao.benefits.frame import load_frame
+from anlao.benefits.engine.evaluation import Explanation, explain, parse_period
+from anlao.benefits.engine.frame import load_frame
 from anlao.benefits.models import BenefitRun, Deduction, Entitlement, RunChange, RunKind
-from anlao.benefits.policy import Program, load_programs
+from anlao.benefits.policy.programs import Program, load_programs
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
 from anlao.core.roles import has_perm, require
 from anlao.core.scoping import scope_by_area

@@ -1,4 +1,4 @@
-"""Reading and reviewing a run's check findings (rules in anlao.benefits.checks).
+"""Reading and reviewing a run's check findings (rules in anlao.benefits.checks.rules).
 
 Reads are scoped through the run (a run outside the actor's jurisdiction is NotFound);
 confirming or dismissing a finding needs ``benefit.approve`` and a note, and is audited.
@@ -13,9 +13,9 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anlao.benefits import selectors
-from anlao.benefits.checks import RULES
+from anlao.benefits.checks.rules import RULES
 from anlao.benefits.models import BenefitRun, CheckFinding, FindingStatus
+from anlao.benefits.runs import selectors
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, ValidationFailed
 from anlao.core.roles import require

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from anlao.benefits import recovery
 from anlao.benefits.models import BackPay, BenefitRun, Deduction, Resend, RunKind
+from anlao.benefits.runs import recovery
 from anlao.core.money import format_fen
 from anlao.people.selectors import elders_visible
 

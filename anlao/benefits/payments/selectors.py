@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
-from anlao.benefits import recovery
 from anlao.benefits.models import (
     BenefitRun,
     Deduction,
@@ -17,6 +16,7 @@ from anlao.benefits.models import (
     PaymentKind,
     PaymentStatus,
 )
+from anlao.benefits.runs import recovery
 from anlao.core.money import format_fen
 from anlao.core.roles import has_perm
 from anlao.core.scoping import scope_by_area

@@ -16,12 +16,19 @@ from django.views.decorators.http import require_POST
 
 from anlao.areas.models import AreaLevel
 from anlao.areas.selectors import areas_for
-from anlao.benefits import labels, payments, selectors, services, supplementary
 from anlao.benefits.models import RunState
-from anlao.benefits.owed_present import owed_context
-from anlao.benefits.payviews import payment_context, tab_flags
-from anlao.benefits.present import ACTIVE_STEPS, explanation_context, program_context, run_context
-from anlao.benefits.tasks import compute_run
+from anlao.benefits.payments import services as payments
+from anlao.benefits.payments.views import payment_context, tab_flags
+from anlao.benefits.policy import labels
+from anlao.benefits.runs import selectors, services, supplementary
+from anlao.benefits.runs.owed_present import owed_context
+from anlao.benefits.runs.present import (
+    ACTIVE_STEPS,
+    explanation_context,
+    program_context,
+    run_context,
+)
+from anlao.benefits.runs.tasks import compute_run
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
 from anlao.core.roles import has_perm
 from anlao.people.selectors import elder_get

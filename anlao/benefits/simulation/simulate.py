@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area
-from anlao.benefits.engine import evaluate, parse_period
-from anlao.benefits.frame import elders_in_area, load_frame
-from anlao.benefits.policy import Program, load_programs, policy_dir, program_from_text
-from anlao.benefits.yamlmarks import PolicyError
+from anlao.benefits.engine.evaluation import evaluate, parse_period
+from anlao.benefits.engine.frame import elders_in_area, load_frame
+from anlao.benefits.policy.programs import Program, load_programs, policy_dir, program_from_text
+from anlao.benefits.policy.yamlmarks import PolicyError
 from anlao.core.audit import audit
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
 from anlao.core.masking import mask_id_number, mask_name

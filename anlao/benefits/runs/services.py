@@ -16,12 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area, AreaLevel
-from anlao.benefits import backpay, checks, recovery, writer
-from anlao.benefits.diff import previous_run, summarise
-from anlao.benefits.engine import evaluate, parse_period
-from anlao.benefits.frame import scoped_frame, shared_frames
+from anlao.benefits.checks import rules as checks
+from anlao.benefits.engine import writer
+from anlao.benefits.engine.diff import previous_run, summarise
+from anlao.benefits.engine.evaluation import evaluate, parse_period
+from anlao.benefits.engine.frame import scoped_frame, shared_frames
 from anlao.benefits.models import BenefitRun, Overpayment, RunKind, RunState
-from anlao.benefits.policy import Program, load_programs
+from anlao.benefits.policy.programs import Program, load_programs
+from anlao.benefits.runs import backpay, recovery
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, ServiceError
 from anlao.core.roles import require
@@ -130,7 +132,7 @@ def run_compute(*, actor: Any, run_id: int, progress: Progress | None = None) ->
     if run.frozen:
         raise ServiceError(_("An approved run is frozen."), code="frozen")
     if run.kind == RunKind.SUPPLEMENTARY:
-        from anlao.benefits import supplementary  # it builds on this module's helpers
+        from anlao.benefits.runs import supplementary
 
         return supplementary.compute(actor, run, progress)
     _claim(run)

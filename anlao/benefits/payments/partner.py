@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area
-from anlao.benefits.lifeverify import MIN_FACE_SCORE
+from anlao.benefits.checks.lifeverify import MIN_FACE_SCORE
 from anlao.benefits.models import LifeVerification, VerifyMethod
 from anlao.core.audit import audit
 from anlao.core.errors import NotFound, ValidationFailed

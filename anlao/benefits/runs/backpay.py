@@ -18,8 +18,14 @@ from typing import Any
 
 import polars as pl
 
-from anlao.benefits.engine import add_months, derive, evaluate, parse_period, period_months
-from anlao.benefits.frame import read_query
+from anlao.benefits.engine.evaluation import (
+    add_months,
+    derive,
+    evaluate,
+    parse_period,
+    period_months,
+)
+from anlao.benefits.engine.frame import read_query
 from anlao.benefits.models import (
     FINAL_STATES,
     BackPay,
@@ -32,7 +38,7 @@ from anlao.benefits.models import (
     RunState,
     Withheld,
 )
-from anlao.benefits.policy import Program
+from anlao.benefits.policy.programs import Program
 
 LOOKBACK_MONTHS = 12
 # A back-pay month is claimed by the first run that holds it in one of these states

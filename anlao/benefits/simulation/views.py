@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from anlao.areas.models import AreaLevel
 from anlao.areas.selectors import areas_for
-from anlao.benefits import selectors, simulate
-from anlao.benefits.simulate_budget import budget_vs_actual
-from anlao.benefits.simulate_export import workbook_bytes
-from anlao.benefits.views import _lang, _page
+from anlao.benefits.runs import selectors
+from anlao.benefits.runs.views import _lang, _page
+from anlao.benefits.simulation import simulate
+from anlao.benefits.simulation.budget import budget_vs_actual
+from anlao.benefits.simulation.export import workbook_bytes
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
 from anlao.core.money import fen_to_yuan, format_fen
 from anlao.core.roles import has_perm

@@ -24,8 +24,7 @@ from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYe
 from django.utils.translation import gettext_lazy as _
 
 from anlao.areas.models import Area
-from anlao.benefits.bankfiles import BANKS
-from anlao.benefits.engine import parse_period
+from anlao.benefits.engine.evaluation import parse_period
 from anlao.benefits.models import (
     FINAL_STATES,
     BenefitRun,
@@ -34,7 +33,8 @@ from anlao.benefits.models import (
     PaymentAccount,
     RunState,
 )
-from anlao.benefits.policy import load_programs
+from anlao.benefits.payments.bankfiles import BANKS
+from anlao.benefits.policy.programs import load_programs
 from anlao.core.audit import audit
 from anlao.people.idnumbers import upgrade_15
 from anlao.people.models import Elder, ElderStatus

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Query, Schema
 from pydantic import Field
 
-from anlao.benefits import checks_review
-from anlao.benefits.api import router
+from anlao.benefits.checks import selectors as checks_review
 from anlao.benefits.models import CheckFinding
+from anlao.benefits.runs.api import router
 from anlao.core.api_support import ERROR_RESPONSES, Page, PageParams, paginate
 
 

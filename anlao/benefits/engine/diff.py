@@ -11,10 +11,10 @@ from typing import Any
 import polars as pl
 
 from anlao.areas.models import Area
-from anlao.benefits.engine import add_months, parse_period
-from anlao.benefits.frame import read_query
+from anlao.benefits.engine.evaluation import add_months, parse_period
+from anlao.benefits.engine.frame import read_query
 from anlao.benefits.models import FINAL_STATES, BenefitRun, Entitlement, RunKind
-from anlao.benefits.policy import Program
+from anlao.benefits.policy.programs import Program
 
 
 def previous_run(run: BenefitRun, program: Program) -> BenefitRun | None:

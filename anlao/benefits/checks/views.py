@@ -13,11 +13,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from anlao.benefits import checks_review
-from anlao.benefits.checks import RULES
+from anlao.benefits.checks import selectors as checks_review
+from anlao.benefits.checks.rules import RULES
 from anlao.benefits.models import FindingStatus
-from anlao.benefits.payviews import tab_flags
-from anlao.benefits.selectors import programs_for
+from anlao.benefits.payments.views import tab_flags
+from anlao.benefits.runs.selectors import programs_for
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.masking import mask_id_number
 from anlao.core.roles import has_perm

@@ -17,8 +17,8 @@ from typing import Any
 
 import polars as pl
 
-from anlao.benefits.conditions import FIELDS, parse
-from anlao.benefits.policy import Check, LifeSchedule, Program, Version
+from anlao.benefits.policy.conditions import FIELDS, parse
+from anlao.benefits.policy.programs import Check, LifeSchedule, Program, Version
 
 # Death and moving out are checked before the program's own conditions, always.
 IMPLICIT_CHECKS = (

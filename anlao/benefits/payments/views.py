@@ -15,16 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anlao.areas.selectors import communities_for
-from anlao.benefits import (
-    bankfiles,
-    exports,
-    lifeverify,
-    payments,
-    payselectors,
-    recovery,
-    selectors,
-)
+from anlao.benefits.checks import lifeverify
 from anlao.benefits.models import Recovery, RunState, VerifyMethod
+from anlao.benefits.payments import bankfiles, exports
+from anlao.benefits.payments import selectors as payselectors
+from anlao.benefits.payments import services as payments
+from anlao.benefits.runs import recovery, selectors
 from anlao.core.audit import log_access
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.money import format_fen, yuan_to_fen

@@ -10,9 +10,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from anlao.benefits import labels, partner, selectors
-from anlao.benefits.engine import Explanation
+from anlao.benefits.engine.evaluation import Explanation
 from anlao.benefits.models import BenefitRun
+from anlao.benefits.payments import partner
+from anlao.benefits.policy import labels
+from anlao.benefits.runs import selectors
 from anlao.core.api_support import ERROR_RESPONSES, Page, PageParams, paginate
 
 router = Router(tags=["benefits"])
@@ -174,4 +176,4 @@ def face_result(request: HttpRequest, body: FaceResultIn) -> Status:
         "recorded": report.created, "duplicate": duplicate})
 
 
-from anlao.benefits import checks_api  # noqa: E402, F401  (registers GET /runs/{id}/findings)
+from anlao.benefits.checks import api as checks_api  # noqa: E402, F401  (registers GET /runs/{id}/findings)

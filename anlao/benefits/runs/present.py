@@ -6,10 +6,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from anlao.benefits import labels, selectors
-from anlao.benefits.engine import Explanation
+from anlao.benefits.engine.evaluation import Explanation
 from anlao.benefits.models import BenefitRun, RunKind, RunState
-from anlao.benefits.policy import Program, Tier, Version, load_programs
+from anlao.benefits.policy import labels
+from anlao.benefits.policy.programs import Program, Tier, Version, load_programs
+from anlao.benefits.runs import selectors
 from anlao.core.money import format_fen
 from anlao.core.roles import has_perm
 

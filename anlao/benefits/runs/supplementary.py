@@ -33,8 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area, AreaLevel
-from anlao.benefits import backpay
-from anlao.benefits.frame import load_frame
+from anlao.benefits.engine.frame import load_frame
 from anlao.benefits.models import (
     BackPay,
     BenefitRun,
@@ -46,7 +45,8 @@ from anlao.benefits.models import (
     RunState,
     Withheld,
 )
-from anlao.benefits.services import (
+from anlao.benefits.runs import backpay
+from anlao.benefits.runs.services import (
     AUDIT_FIELDS,
     OPEN_STATES,
     Progress,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from anlao.accounts.models import User
-from anlao.benefits.services import run_compute
+from anlao.benefits.runs.services import run_compute
 
 
 @task()

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area
-from anlao.benefits.engine import add_months, verification_due
+from anlao.benefits.engine.evaluation import add_months, verification_due
 from anlao.benefits.models import FINAL_STATES, Entitlement, LifeVerification, VerifyMethod
-from anlao.benefits.policy import LifeSchedule
-from anlao.benefits.services import get_program
+from anlao.benefits.policy.programs import LifeSchedule
+from anlao.benefits.runs.services import get_program
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.roles import has_perm, require

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from anlao.benefits.models import RunState
-from anlao.benefits.selectors import program_get, runs_for
+from anlao.benefits.runs.selectors import program_get, runs_for
 from anlao.core.errors import PermissionDenied
 from anlao.core.roles import has_perm
 

@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from anlao.areas.models import Area
-from anlao.benefits import bankfiles
 from anlao.benefits.models import BenefitRun, Payment, PaymentStatus
+from anlao.benefits.payments import bankfiles
 from anlao.core.masking import mask_id_number
 from anlao.people.models import Elder
 

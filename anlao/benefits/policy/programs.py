@@ -18,8 +18,8 @@ from typing import Any
 
 from django.conf import settings
 
-from anlao.benefits.conditions import FIELDS, ConditionError, Node, parse
-from anlao.benefits.yamlmarks import PolicyError, load_with_lines, path_text
+from anlao.benefits.policy.conditions import FIELDS, ConditionError, Node, parse
+from anlao.benefits.policy.yamlmarks import PolicyError, load_with_lines, path_text
 
 PAYMENT_PERIODS = ("monthly", "quarterly")
 TIER_CHANGES = ("month_after_birthday", "birthday_month")

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anlao.benefits import bankfiles, recovery, selectors, services
 from anlao.benefits.models import (
     BackPay,
     BenefitRun,
@@ -28,6 +27,8 @@ from anlao.benefits.models import (
     RunKind,
     RunState,
 )
+from anlao.benefits.payments import bankfiles
+from anlao.benefits.runs import recovery, selectors, services
 from anlao.core.audit import audit, log_access, snapshot
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
 from anlao.core.roles import require
@@ -147,7 +148,7 @@ def _supplementary_lines(run: BenefitRun) -> list[Row]:
 
 
 def _refuse_double(run: BenefitRun, rows: list[Row]) -> None:
-    from anlao.benefits.supplementary import backpay_claimed_twice
+    from anlao.benefits.runs.supplementary import backpay_claimed_twice
 
     carried = [src.pk for *_rest, src in rows if src is not None]
     if Payment.objects.filter(carried_from__in=carried).exists() or \
