@@ -12,7 +12,7 @@ from anlao.alarms.api import router as alarms_router
 from anlao.areas.models import AreaLevel
 from anlao.areas.selectors import areas_for
 from anlao.assessments.api import router as assessments_router
-from anlao.benefits.runs.api import router as benefits_router
+from anlao.benefits.api import router as benefits_router
 from anlao.core.api_support import ERROR_RESPONSES, AnlaoAPI
 from anlao.core.roles import PERMISSIONS, Role, has_perm
 from anlao.core.scoping import jurisdiction_paths

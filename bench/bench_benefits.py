@@ -253,8 +253,8 @@ def _time_checks(skip: bool) -> list[float]:
     """Wrap checks.run_checks (another module, run with every compute) to time it apart."""
     import logging
 
-    from anlao.benefits.checks import rules as checks
-    log = logging.getLogger("anlao.benefits.checks.rules")  # per-rule timings, printed
+    from anlao.benefits.checks import services as checks
+    log = logging.getLogger("anlao.benefits.checks.services")  # per-rule timings, printed
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter("    %(message)s"))
     log.addHandler(handler)
@@ -263,10 +263,10 @@ def _time_checks(skip: bool) -> list[float]:
     spent = [0.0]
     real = checks.run_checks
 
-    def run_checks(actor, run, paid=None):
+    def run_checks(*, actor, run, paid=None):
         t0 = time.perf_counter()
         try:
-            return {} if skip else real(actor, run, paid)
+            return {} if skip else real(actor=actor, run=run, paid=paid)
         finally:
             spent[0] += time.perf_counter() - t0
     checks.run_checks = run_checks

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from anlao.benefits.checks import rules as checks
-from anlao.benefits.checks import selectors as checks_review
+from anlao.benefits.checks import rules
+from anlao.benefits.checks import services as checks
 from anlao.benefits.models import CheckFinding
 from anlao.benefits.payments import bankfiles
 from anlao.benefits.payments import services as payments
@@ -49,7 +49,7 @@ def flagged(run, rule):
 def test_a_clean_run_has_no_findings_and_records_zero_counts(town):
     run = computed(town)
     assert not CheckFinding.objects.filter(run=run).exists()
-    assert run.summary["checks"] == {code: 0 for code in checks.RULES}
+    assert run.summary["checks"] == {code: 0 for code in rules.RULES}
     assert AuditLog.objects.filter(action="benefit_check.run", entity_id=str(run.pk)).exists()
 
 
@@ -59,7 +59,7 @@ def test_an_elder_recorded_deceased_after_computing_is_flagged(town):
                                                  status_date=dt.date(2026, 2, 10))
     # Died in the paid month itself: the policy pays that month (stop: month_after).
     Elder.objects.filter(pk=town.li.pk).update(status="deceased", status_date=dt.date(2026, 3, 2))
-    checks.run_checks(town.district_officer, run)
+    checks.run_checks(actor=town.district_officer, run=run)
     assert flagged(run, "deceased_or_moved") == {"王德福"}
     detail = CheckFinding.objects.get(run=run, rule="deceased_or_moved").detail
     assert detail == {"status": "deceased", "status_date": "2026-02-10", "amount_fen": 10000}
@@ -68,7 +68,7 @@ def test_an_elder_recorded_deceased_after_computing_is_flagged(town):
 def test_a_moved_out_elder_without_a_date_is_flagged(town):
     run = computed(town)
     Elder.objects.filter(pk=town.zhang.pk).update(status="moved_out", status_date=None)
-    checks.run_checks(town.district_officer, run)
+    checks.run_checks(actor=town.district_officer, run=run)
     assert flagged(run, "deceased_or_moved") == {"张桂兰"}
 
 
@@ -144,7 +144,7 @@ def test_recomputing_replaces_findings_and_keeps_a_reviewers_decision(town):
     Elder.objects.filter(pk=town.li.pk).update(birth_date=dt.date(1944, 9, 8))
     run = computed(town)
     qian = CheckFinding.objects.get(run=run, elder__name="钱老太")
-    checks_review.finding_review(actor=town.city_admin, finding_id=qian.pk,
+    checks.finding_review(actor=town.city_admin, finding_id=qian.pk,
                                  status="dismissed", note="户籍核实，出生于1910年")
     Elder.objects.filter(pk=town.li.pk).update(birth_date=dt.date(1944, 8, 8))  # corrected
     run = services.run_compute(actor=town.district_officer, run_id=run.pk)
@@ -158,11 +158,11 @@ def test_reviewing_needs_a_note_and_a_known_status_and_is_audited(town):
     run = computed(town)
     f = CheckFinding.objects.get(run=run)
     with pytest.raises(ValidationFailed) as err:
-        checks_review.finding_review(actor=town.city_admin, finding_id=f.pk, status="gone",
+        checks.finding_review(actor=town.city_admin, finding_id=f.pk, status="gone",
                                      note="")
     assert set(err.value.errors) == {"status", "note"}
     assert CheckFinding.objects.get(pk=f.pk).status == "open"
-    checks_review.finding_review(actor=town.city_admin, finding_id=f.pk, status="confirmed",
+    checks.finding_review(actor=town.city_admin, finding_id=f.pk, status="confirmed",
                                  note="已核实")
     f.refresh_from_db()
     assert (f.status, f.reviewed_by) == ("confirmed", town.city_admin)
@@ -175,7 +175,7 @@ def test_only_officers_may_review_a_finding(town, persona):
     make_elder(town.community_a1, name="钱老太", birth=dt.date(1910, 5, 5), seq=7)
     f = CheckFinding.objects.get(run=computed(town))
     with pytest.raises((PermissionDenied, NotFound)):
-        checks_review.finding_review(actor=getattr(town, persona), finding_id=f.pk,
+        checks.finding_review(actor=getattr(town, persona), finding_id=f.pk,
                                      status="dismissed", note="x")
     assert CheckFinding.objects.get(pk=f.pk).status == "open"
 
@@ -214,7 +214,7 @@ def test_the_compute_path_and_a_later_recheck_find_the_same(town):
         run = computed(town, program=program)
         during = sorted(CheckFinding.objects.filter(run=run).values_list("rule", "elder_id",
                                                                           "detail"))
-        checks.run_checks(town.district_officer, run)
+        checks.run_checks(actor=town.district_officer, run=run)
         after = sorted(CheckFinding.objects.filter(run=run).values_list("rule", "elder_id",
                                                                          "detail"))
         assert during == after and len(during) >= 2

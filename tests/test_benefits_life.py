@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from anlao.benefits.checks import lifeverify
+from anlao.benefits.checks import selectors as checks_selectors
+from anlao.benefits.checks import services as checks_services
 from anlao.benefits.engine.evaluation import verification_due
 from anlao.benefits.models import BackPay, Entitlement, RunChange, Withheld
 from anlao.benefits.policy.programs import LifeSchedule, program_from_text
@@ -35,8 +36,9 @@ def town(world, settings, tmp_path):
 
 
 def verify(world, elder, day, method="in_person", actor=None, **extra):
-    return lifeverify.verification_record(actor=actor or world.worker_a1, elder_id=elder.pk,
-                                          verified_on=day, method=method, **extra)
+    return checks_services.verification_record(
+        actor=actor or world.worker_a1, elder_id=elder.pk, verified_on=day, method=method,
+        **extra)
 
 
 def run_month(world, period):
@@ -96,7 +98,7 @@ def test_the_explanation_names_the_missing_verification(town):
 
 
 def services_explain(world, period):
-    from anlao.benefits.runs.selectors import explain_elder
+    from anlao.benefits.engine.selectors import explain_elder
 
     return explain_elder(actor=world.district_officer, program="test-life", period=period,
                          elder_id=world.wang.pk)
@@ -131,11 +133,11 @@ def test_a_worker_of_another_street_cannot_verify_the_elder(town):
 
 def test_the_worklist_shows_who_is_overdue_and_who_is_due(town):
     run_month(town, "2026-05")
-    overdue = lifeverify.worklist(actor=town.worker_a1, program="test-life",
+    overdue = checks_selectors.worklist(actor=town.worker_a1, program="test-life",
                                   community_code=town.community_a1.code,
                                   today=dt.date(2026, 7, 3))
     assert [(i.elder.name, i.state) for i in overdue["items"]] == [("王德福", "overdue")]
-    due = lifeverify.worklist(actor=town.worker_a1, program="test-life",
+    due = checks_selectors.worklist(actor=town.worker_a1, program="test-life",
                               community_code=town.community_a1.code,
                               today=dt.date(2026, 11, 5))
     assert sorted((i.elder.name, i.state) for i in due["items"]) == [
@@ -145,7 +147,7 @@ def test_the_worklist_shows_who_is_overdue_and_who_is_due(town):
 
 def test_the_worklist_of_a_worker_hides_other_communities(town):
     run_month(town, "2026-05")
-    other = lifeverify.worklist(actor=town.worker_b1, program="test-life",
+    other = checks_selectors.worklist(actor=town.worker_b1, program="test-life",
                                 community_code=town.community_a1.code,
                                 today=dt.date(2026, 7, 3))
     assert other["items"] == []

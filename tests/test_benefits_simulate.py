@@ -13,8 +13,11 @@ from anlao.benefits.models import BenefitRun, Entitlement, RunState
 from anlao.benefits.policy.programs import program_from_text
 from anlao.benefits.policy.yamlmarks import PolicyError
 from anlao.benefits.runs import services
+from anlao.benefits.simulation import selectors as sim_selectors
+from anlao.benefits.simulation import services as sim_services
 from anlao.benefits.simulation import simulate
-from anlao.benefits.simulation.budget import budget_vs_actual, monthly_budget
+from anlao.benefits.simulation.budget import monthly_budget
+from anlao.benefits.simulation.selectors import budget_vs_actual
 from anlao.core.errors import NotFound, PermissionDenied
 from anlao.core.models import AuditLog
 from tests.benefits_fixtures import AGE_ALLOWANCE, write_policies
@@ -38,7 +41,7 @@ def town(world, settings, tmp_path):
 
 
 def run(world, draft, actor=None, area="330105", period="2026-03"):
-    return simulate.simulate(actor=actor or world.district_officer, program=PROGRAM,
+    return sim_services.simulate(actor=actor or world.district_officer, program=PROGRAM,
                              period=period, area_code=area, draft_text=draft)
 
 
@@ -72,7 +75,7 @@ def test_a_new_category_adds_exactly_the_matching_elders(town):
     ) + "      - {code: dibao, category: dibao, amount_fen: 8000}\n"
     sim = run(town, draft)
     assert sim.counts["new"] == 1 and sim.counts["gainer"] == sim.counts["loser"] == 0
-    rows, pages = simulate.changed_elders(actor=town.district_officer, sim=sim, kind="new")
+    rows, pages = sim_selectors.changed_elders(actor=town.district_officer, sim=sim, kind="new")
     assert pages == 1
     assert [(r["name"], r["draft_fen"]) for r in rows] == [("赵*红", 8000)]
     assert "*" in rows[0]["id_number"]

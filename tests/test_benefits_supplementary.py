@@ -10,7 +10,7 @@ from django.test import Client
 from anlao.benefits.models import BackPay, BenefitRun, Payment, Resend
 from anlao.benefits.payments import exports
 from anlao.benefits.payments import services as payments
-from anlao.benefits.runs import services, supplementary
+from anlao.benefits.runs import services
 from anlao.core.errors import PermissionDenied, ServiceError
 from anlao.core.models import AuditLog
 from tests.benefits_fixtures import LIFE, write_policies
@@ -48,7 +48,7 @@ def town(world, settings, tmp_path):
 
 
 def supplement(world, period="2026-04", program="test-age-allowance", export=True):
-    run = supplementary.supplementary_create(actor=world.district_officer, program=program,
+    run = services.supplementary_create(actor=world.district_officer, program=program,
                                              period=period, district_code="330105", today=TODAY)
     run = services.run_compute(actor=world.district_officer, run_id=run.pk)
     if export:
@@ -92,7 +92,7 @@ def test_a_line_claimed_by_a_computed_supplementary_run_is_not_carried_meanwhile
     pending = supplement(town, export=False)  # computed: the line is claimed
     may = exported(town, "2026-05")
     assert not Payment.objects.filter(run=may, kind="carried", elder=town.wang).exists()
-    supplementary.supplementary_discard(actor=town.district_officer, run_id=pending.pk)
+    services.supplementary_discard(actor=town.district_officer, run_id=pending.pk)
     assert not Resend.objects.exists() and not BenefitRun.objects.filter(pk=pending.pk).exists()
     june = exported(town, "2026-06")  # discarded: the next regular run carries it
     assert Payment.objects.filter(run=june, kind="carried", elder=town.wang).count() == 1
@@ -107,7 +107,7 @@ def test_a_line_already_carried_by_a_regular_run_is_not_paid_again(town):
 
 def test_a_supplementary_run_needs_the_months_exported_run_and_another_approver(town):
     with pytest.raises(ServiceError, match="exported first"):
-        supplementary.supplementary_create(actor=town.district_officer,
+        services.supplementary_create(actor=town.district_officer,
                                            program="test-age-allowance", period="2026-05",
                                            district_code="330105", today=TODAY)
     run = supplement(town, export=False)
@@ -117,13 +117,13 @@ def test_a_supplementary_run_needs_the_months_exported_run_and_another_approver(
     with pytest.raises(ServiceError, match="someone other"):
         services.run_approve(actor=town.district_officer, run_id=run.pk)
     with pytest.raises(PermissionDenied):
-        supplementary.supplementary_discard(actor=town.street_officer_b, run_id=run.pk)
+        services.supplementary_discard(actor=town.street_officer_b, run_id=run.pk)
     assert AuditLog.objects.filter(action="benefit_run.create_supplementary").count() == 1
 
 
 def test_an_exported_regular_run_cannot_be_discarded(town):
     with pytest.raises(ServiceError, match="discarded"):
-        supplementary.supplementary_discard(actor=town.district_officer, run_id=town.april.pk)
+        services.supplementary_discard(actor=town.district_officer, run_id=town.april.pk)
 
 
 def life_month(world, period):

@@ -1,4 +1,4 @@
-"""GET the check findings of a run over JSON (registered on the benefits router)."""
+"""GET the check findings of a run over JSON."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
-from anlao.benefits.checks import selectors as checks_review
+from anlao.benefits.checks import selectors
 from anlao.benefits.models import CheckFinding
-from anlao.benefits.runs.api import router
 from anlao.core.api_support import ERROR_RESPONSES, Page, PageParams, paginate
+
+router = Router(tags=["benefits"])
 
 
 class FindingOut(Schema):
@@ -45,7 +46,7 @@ def findings(request: HttpRequest, run_id: int, filters: Query[FindingFilters],
              paging: Query[PageParams]) -> dict[str, Any]:
     """Findings of the checks run with the run's last computation (needs `benefit.view`;
     a run outside your jurisdiction is 404)."""
-    run = checks_review.run_for_findings(actor=request.auth, run_id=run_id)
-    qs = checks_review.findings_for(actor=request.auth, run=run, rule=filters.rule,
+    run = selectors.run_for_findings(actor=request.auth, run_id=run_id)
+    qs = selectors.findings_for(actor=request.auth, run=run, rule=filters.rule,
                                     status=filters.status)
     return paginate(qs, paging, _finding)

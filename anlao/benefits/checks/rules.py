@@ -2,16 +2,14 @@
 
 Each rule is a named function over one run's entitlements and the registry / payment accounts.
 Every rule is set-based: one SQL query (or one query + one Polars expression), never one query
-per elder. A rule returns ``{elder_id: detail}``; ``run_checks`` replaces the run's findings
-with the union, carrying over a reviewer's decision on the same rule and elder.
+per elder. A rule returns ``{elder_id: detail}``; ``services.run_checks`` replaces the run's
+findings with the union, carrying over a reviewer's decision on the same rule and elder.
 
 Thresholds are Django settings (defaults in ``DEFAULTS``, documented in docs/benefits.md).
 """
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -28,14 +26,12 @@ from anlao.benefits.engine.evaluation import parse_period
 from anlao.benefits.models import (
     FINAL_STATES,
     BenefitRun,
-    CheckFinding,
     Entitlement,
     PaymentAccount,
     RunState,
 )
 from anlao.benefits.payments.bankfiles import BANKS
 from anlao.benefits.policy.programs import load_programs
-from anlao.core.audit import audit
 from anlao.people.idnumbers import upgrade_15
 from anlao.people.models import Elder, ElderStatus
 
@@ -47,8 +43,6 @@ DEFAULTS: dict[str, int] = {
     "BENEFITS_CHECK_AGE_MAX": 110,  # oldest plausible age
 }
 
-
-logger = logging.getLogger(__name__)
 
 
 def threshold(name: str) -> int:
@@ -286,37 +280,3 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          _("The same month, a program exclusive with this one pays the elder too."),
          exclusive_programs),
 ]}
-
-
-def run_checks(actor: Any, run: BenefitRun, paid: pl.DataFrame | None = None) -> dict[str, int]:
-    """Run every rule and replace the run's findings (call inside the compute transaction).
-
-    ``paid``: during a compute, the run's paid elders (``id``, ``amount_fen``) with the
-    registry columns it was evaluated on (``stored_status``, ``status_date``,
-    ``birth_date``); the rules then read those instead of joining the run's entitlements to
-    the registry again. Without it (a re-check later) every rule queries the database.
-
-    Returns the number of findings per rule (stored in the run's summary).
-    """
-    previous = {(f.rule, f.elder_id): f for f in CheckFinding.objects.filter(run=run)
-                .exclude(status="open")}
-    rows, counts = [], {}
-    for code, rule in RULES.items():
-        started = time.perf_counter()
-        found = rule.func(run, paid)
-        counts[code] = len(found)
-        logger.info("check %s on run %s: %d findings in %.2f s", code, run.pk, len(found),
-                    time.perf_counter() - started)
-        for eid, detail in found.items():
-            row = CheckFinding(run=run, rule=code, elder_id=eid, detail=detail)
-            if (old := previous.get((code, eid))) is not None:
-                row.status, row.note = old.status, old.note
-                row.reviewed_by_id, row.reviewed_at = old.reviewed_by_id, old.reviewed_at
-            rows.append(row)
-    started = time.perf_counter()
-    CheckFinding.objects.filter(run=run).delete()
-    CheckFinding.objects.bulk_create(rows, batch_size=2000)
-    logger.info("checks on run %s: %d findings written in %.2f s", run.pk, len(rows),
-                time.perf_counter() - started)
-    audit(actor=actor, action="benefit_check.run", obj=run, after={"findings": counts})
-    return counts

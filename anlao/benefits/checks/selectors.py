@@ -6,23 +6,30 @@ confirming or dismissing a finding needs ``benefit.approve`` and a note, and is 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anlao.areas.models import Area
+from anlao.benefits.checks.lifeverify import WorkItem, current_due
 from anlao.benefits.checks.rules import RULES
-from anlao.benefits.models import BenefitRun, CheckFinding, FindingStatus
+from anlao.benefits.engine.evaluation import add_months, verification_due
+from anlao.benefits.models import (
+    FINAL_STATES,
+    BenefitRun,
+    CheckFinding,
+    Entitlement,
+    FindingStatus,
+    LifeVerification,
+)
+from anlao.benefits.policy.programs import get_program
 from anlao.benefits.runs import selectors
-from anlao.core.audit import audit, snapshot
-from anlao.core.errors import NotFound, ValidationFailed
-from anlao.core.roles import require
-from anlao.core.scoping import scope_by_area
+from anlao.core.errors import PermissionDenied, ServiceError
+from anlao.core.roles import has_perm
 from anlao.people.selectors import elders_visible
-
-REVIEW_FIELDS = ["status", "note", "reviewed_by_id"]
 
 
 def findings_for(*, actor: Any, run: BenefitRun, rule: str = "",
@@ -56,34 +63,43 @@ def with_elders(actor: Any, findings: list[CheckFinding]) -> list[tuple[CheckFin
     return [(f, elders[f.elder_id]) for f in findings if f.elder_id in elders]
 
 
-@transaction.atomic
-def finding_review(*, actor: Any, finding_id: int, status: str, note: str) -> CheckFinding:
-    """Confirm or dismiss one finding with a note (``benefit.approve``)."""
-    require(actor, "benefit.approve")
-    runs = scope_by_area(BenefitRun.objects.all(), actor, "area")
-    finding = CheckFinding.objects.select_for_update().filter(
-        pk=finding_id, run__in=runs.values("id")).first()
-    if finding is None:
-        raise NotFound(_("No such finding."))
-    note = (note or "").strip()
-    errors: dict[str, list[str]] = {}
-    if status not in (FindingStatus.CONFIRMED, FindingStatus.DISMISSED):
-        errors["status"] = [_("Choose confirmed or dismissed.")]
-    if not note:
-        errors["note"] = [_("A note is required.")]
-    elif len(note) > 255:
-        errors["note"] = [_("The note is too long (at most 255 characters).")]
-    if errors:
-        raise ValidationFailed(errors)
-    before = snapshot(finding, REVIEW_FIELDS)
-    finding.status, finding.note = status, note
-    finding.reviewed_by, finding.reviewed_at = actor, timezone.now()
-    finding.save(update_fields=["status", "note", "reviewed_by", "reviewed_at"])
-    audit(actor=actor, action="benefit_check.review", obj=finding, before=before,
-          after=snapshot(finding, REVIEW_FIELDS))
-    return finding
-
-
 def run_for_findings(*, actor: Any, run_id: int) -> BenefitRun:
     """The run, if the actor may see runs and this one is in scope (else NotFound)."""
     return selectors.run_get(actor=actor, run_id=run_id)
+
+
+def worklist(*, actor: Any, program: str, community_code: str,
+             today: dt.date | None = None) -> dict[str, Any]:
+    """Elders of one community the program pays (or stopped) who still owe a verification."""
+    if not (has_perm(actor, "life.record") or has_perm(actor, "benefit.view")):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    prog = get_program(program)
+    today = today or timezone.localdate()
+    version = prog.version_on(today.replace(day=1))
+    if version is None or version.life is None:
+        raise ServiceError(_("This program has no life verification schedule."),
+                           field="program")
+    due, deadline = current_due(version.life, today)
+    area = Area.objects.current().filter(code=community_code).first()
+    elders = elders_visible(actor).filter(status="active", residence_area=area)
+    since = add_months(due, -13).strftime("%Y-%m")
+    paid = Entitlement.objects.filter(run__program=program, run__state__in=FINAL_STATES,
+                                      run__period__gte=since).values("elder_id")
+    latest = LifeVerification.objects.filter(elder=OuterRef("pk")).values("elder").annotate(
+        d=Max("verified_on")).values("d")
+    rows = (elders.filter(pk__in=paid).annotate(last_verified=Subquery(latest))
+            .order_by("name", "pk"))
+    # Overdue: the engine already stops them this month. Due: the window is open now.
+    passed = verification_due(version.life, today.replace(day=1))
+    open_due = due if today <= deadline else None
+    items = []
+    for e in rows:
+        lv = e.last_verified
+        if passed and (lv is None or lv < passed):
+            items.append(WorkItem(e, lv, "overdue"))
+        elif open_due and (lv is None or lv < open_due):
+            items.append(WorkItem(e, lv, "due"))
+    return {"program": prog, "area": area, "due": due, "deadline": deadline,
+            "window_open": open_due is not None, "items": items,
+            "due_count": sum(i.state == "due" for i in items),
+            "overdue_count": sum(i.state == "overdue" for i in items)}

@@ -1,4 +1,5 @@
-"""The review page of a run's fraud and error checks. Reads via checks_review, writes too."""
+"""The review page of a run's fraud and error checks, and the life-verification worklist.
+Reads go through selectors, writes through services."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,11 +15,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from anlao.benefits.checks import selectors as checks_review
+from anlao.areas.selectors import communities_for
+from anlao.benefits import pages
+from anlao.benefits.checks import selectors, services
 from anlao.benefits.checks.rules import RULES
 from anlao.benefits.models import FindingStatus
-from anlao.benefits.payments.views import tab_flags
-from anlao.benefits.runs.selectors import programs_for
+from anlao.benefits.policy.selectors import programs_for
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.masking import mask_id_number
 from anlao.core.roles import has_perm
@@ -25,10 +28,10 @@ from anlao.core.roles import has_perm
 
 def _review(request: HttpRequest) -> None:
     try:
-        checks_review.finding_review(actor=request.user,
-                                     finding_id=int(request.POST.get("id") or 0),
-                                     status=request.POST.get("status", ""),
-                                     note=request.POST.get("note", ""))
+        services.finding_review(actor=request.user,
+                                finding_id=int(request.POST.get("id") or 0),
+                                status=request.POST.get("status", ""),
+                                note=request.POST.get("note", ""))
     except ValidationFailed as exc:
         messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
     except (ServiceError, PermissionDenied, ValueError) as exc:
@@ -73,7 +76,7 @@ def _rows(pairs: list[tuple[Any, Any]]) -> list[dict[str, Any]]:
 @login_required
 def run_checks(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        run = checks_review.run_for_findings(actor=request.user, run_id=pk)
+        run = selectors.run_for_findings(actor=request.user, run_id=pk)
     except NotFound as exc:
         raise Http404(_("No such benefit run.")) from exc
     if request.method == "POST":
@@ -81,15 +84,38 @@ def run_checks(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(request.get_full_path())
     rule = request.GET.get("rule", "") if request.GET.get("rule") in RULES else ""
     status = request.GET.get("status", "") if request.GET.get("status") in FindingStatus else ""
-    qs = checks_review.findings_for(actor=request.user, run=run, rule=rule, status=status)
+    qs = selectors.findings_for(actor=request.user, run=run, rule=rule, status=status)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    lang = get_language() or "zh"
-    names = {p.code: p.title(lang) for p in programs_for(request.user)}
+    language = get_language() or "zh"
+    names = {p.code: p.title(language) for p in programs_for(request.user)}
     return render(request, "benefits/checks.html", {
         "nav": "benefits", "run": run, "program_name": names.get(run.program, run.program),
-        "counts": checks_review.rule_counts(run), "rule": rule, "status": status,
+        "counts": selectors.rule_counts(run), "rule": rule, "status": status,
         "statuses": FindingStatus.choices, "page": page,
-        "rows": _rows(checks_review.with_elders(request.user, list(page))),
+        "rows": _rows(selectors.with_elders(request.user, list(page))),
         "can_review": has_perm(request.user, "benefit.approve"),
-        **tab_flags(request.user),
+        **pages.tab_flags(request.user),
     })
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    """Per community: who is due for life verification and who is overdue (payment stopped)."""
+    if not (has_perm(request.user, "life.record") or has_perm(request.user, "benefit.view")):
+        raise DjangoPermissionDenied
+    programs = [p for p in programs_for(request.user)
+                if any(v.life for v in p.versions)]
+    communities = communities_for(request.user).order_by("code")
+    q = {"program": request.GET.get("program") or (programs[0].code if programs else ""),
+         "community": request.GET.get("community") or (
+             communities[0].code if communities else "")}
+    ctx: dict[str, Any] = {"nav": "benefits", "q": q, "programs": programs, "lang": pages.lang(),
+                           "communities": communities, "error": "", "work": None,
+                           **pages.tab_flags(request.user)}
+    if q["program"] and q["community"]:
+        try:
+            ctx["work"] = selectors.worklist(actor=request.user, program=q["program"],
+                                             community_code=q["community"])
+        except (ServiceError, PermissionDenied) as exc:
+            ctx["error"] = exc.message
+    return render(request, "benefits/worklist.html", ctx)

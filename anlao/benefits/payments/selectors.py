@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
+from anlao.areas.models import Area
 from anlao.benefits.models import (
     BenefitRun,
     Deduction,
@@ -17,9 +19,11 @@ from anlao.benefits.models import (
     PaymentStatus,
 )
 from anlao.benefits.runs import recovery
+from anlao.core.errors import NotFound, ValidationFailed
 from anlao.core.money import format_fen
 from anlao.core.roles import has_perm
 from anlao.core.scoping import scope_by_area
+from anlao.people.idnumbers import InvalidIdNumber, parse_resident_id
 from anlao.people.models import Elder
 from anlao.people.selectors import elder_get, elders_visible
 
@@ -80,3 +84,22 @@ def overpayment_rows(actor: Any, status: str = "",
         out.append((r, e, {"how": how, "pending": format_fen(pending[r.pk])
                            if pending.get(r.pk) else ""}))
     return out
+
+
+def partner_elder(*, actor: Any, id_number: str) -> Elder:
+    """The elder a partner reports on: by ID number, living under the partner organisation's
+    area; any other number (unknown, or elsewhere) is NotFound alike (``partner``)."""
+    org = getattr(actor, "organisation", None)
+    area = getattr(org, "area", None)
+    try:
+        number = parse_resident_id(id_number).number
+    except InvalidIdNumber as exc:
+        raise ValidationFailed({"id_number": [str(exc)]}) from exc
+    elder = None
+    if area is not None:
+        found = Elder.objects.filter(
+            id_number=number, residence_area__in=Area.objects.under(area.path).values("id"))
+        elder = found.filter(status="active").first() or found.order_by("-pk").first()
+    if elder is None:
+        raise NotFound(_("No elder with this ID number in your area."))
+    return elder

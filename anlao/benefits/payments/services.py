@@ -1,12 +1,17 @@
-"""Writes for payments: elders' bank accounts, exporting a run, the bank's return file, and
-the overpayment ledger. Every function checks permission and scope and audits.
+"""Writes for payments: elders' bank accounts, exporting a run (its bank file, and the
+deductions it recovers), the bank's return file, the overpayment ledger, and a partner's
+face-recognition result (rules in ``partner``). Every function checks permission and scope
+and audits.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +22,7 @@ from anlao.benefits.models import (
     BenefitRun,
     Deduction,
     Entitlement,
+    LifeVerification,
     Overpayment,
     Payment,
     PaymentAccount,
@@ -26,9 +32,14 @@ from anlao.benefits.models import (
     Resend,
     RunKind,
     RunState,
+    VerifyMethod,
 )
-from anlao.benefits.payments import bankfiles
-from anlao.benefits.runs import recovery, selectors, services
+from anlao.benefits.payments import bankfiles, partner
+from anlao.benefits.payments.selectors import partner_elder
+from anlao.benefits.policy.programs import get_program
+from anlao.benefits.runs import selectors
+from anlao.benefits.runs import services as runs
+from anlao.benefits.runs.supplementary import backpay_claimed_twice
 from anlao.core.audit import audit, log_access, snapshot
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
 from anlao.core.roles import require
@@ -118,7 +129,7 @@ def _lines(run: BenefitRun) -> list[Row]:
         if fen - deducted.get(e, 0) > 0]
     rows += _backpay_rows(run)
     # Failed and held lines of earlier exported runs of the same program and district,
-    # unless a supplementary run claimed them (supplementary.py: no double payment).
+    # unless a supplementary run claimed them (runs/supplementary.py: no double payment).
     # Not for elders since dead or moved out: what they were owed is settled by hand.
     unsettled = Payment.objects.filter(
         elder__in=Elder.objects.filter(status="active"),
@@ -148,8 +159,6 @@ def _supplementary_lines(run: BenefitRun) -> list[Row]:
 
 
 def _refuse_double(run: BenefitRun, rows: list[Row]) -> None:
-    from anlao.benefits.runs.supplementary import backpay_claimed_twice
-
     carried = [src.pk for *_rest, src in rows if src is not None]
     if Payment.objects.filter(carried_from__in=carried).exists() or \
             backpay_claimed_twice(run):
@@ -162,7 +171,7 @@ def _refuse_service_credit(actor: Any, run_id: int) -> None:
     """A service-credit program (``payout: service_credit``) is granted as home-care credit
     (credit.services.credit_grant_from_run), never paid into bank accounts."""
     run = selectors.run_get(actor=actor, run_id=run_id)
-    program = services.get_program(run.program)
+    program = get_program(run.program)
     if program.payout == "service_credit":
         raise ServiceError(_("This program is granted as home-care service credit, not paid to "
                              "bank accounts; it has no bank file."), code="service_credit")
@@ -172,7 +181,7 @@ def run_export(*, actor: Any, run_id: int) -> BenefitRun:
     """Approved → exported: freeze the run and write its payment lines (the bank file)."""
     require(actor, "payment.manage")
     _refuse_service_credit(actor, run_id)
-    run = services.run_export(actor=actor, run_id=run_id)
+    run = runs.run_export(actor=actor, run_id=run_id)
     rows = _lines(run)
     _refuse_double(run, rows)
     accounts = _account_map([r[0] for r in rows])
@@ -180,7 +189,7 @@ def run_export(*, actor: Any, run_id: int) -> BenefitRun:
         _line(run, n, e, kind, fen, c, accounts, src)
         for n, (e, kind, fen, c, src) in enumerate(rows, start=1)], batch_size=5000)
     totals = {k: sum(p.amount_fen for p in payments if p.kind == k) for k in PaymentKind.values}
-    deducted = recovery.apply(actor, run)
+    deducted = _apply_deductions(actor, run)
     if not _reconciles(run, totals, deducted):  # the file must reconcile to the run
         raise ServiceError(_("The payment lines do not add up to the run's total."))
     held = [p for p in payments if p.status == PaymentStatus.HELD]
@@ -194,6 +203,25 @@ def run_export(*, actor: Any, run_id: int) -> BenefitRun:
     audit(actor=actor, action="benefit_run.export_payments", obj=run,
           after=run.summary["export"])
     return run
+
+
+def _apply_deductions(actor: Any, run: BenefitRun) -> int:
+    """Book the run's deductions as recovered (at export); returns the total withheld."""
+    total = 0
+    by_line: dict[int, int] = defaultdict(int)
+    for d in Deduction.objects.filter(run=run):
+        by_line[d.overpayment_id] += d.amount_fen
+    for line in Overpayment.objects.select_for_update().filter(pk__in=list(by_line)):
+        before = {"status": line.status, "recovered_fen": line.recovered_fen}
+        line.recovered_fen = min(line.amount_fen, line.recovered_fen + by_line[line.pk])
+        line.status = (Recovery.RECOVERED if line.recovered_fen == line.amount_fen
+                       else Recovery.RECOVERING)
+        line.save(update_fields=["recovered_fen", "status"])
+        total += by_line[line.pk]
+        audit(actor=actor, action="overpayment.deduct", obj=line, before=before,
+              after={"status": line.status, "recovered_fen": line.recovered_fen,
+                     "run_id": run.pk, "deducted_fen": by_line[line.pk]})
+    return total
 
 
 def _reconciles(run: BenefitRun, totals: dict[str, int], deducted: int) -> bool:
@@ -299,3 +327,41 @@ def overpayment_update(*, actor: Any, overpayment_id: int, status: str, recovere
     audit(actor=actor, action="overpayment.update", obj=line, before=before,
           after=snapshot(line, ["status", "recovered_fen", "note"]))
     return line
+
+
+def partner_report(*, actor: Any, id_number: str, method: str, result: str, at: dt.datetime,
+                   reference: str, idempotency_key: str,
+                   score: Decimal | None = None) -> partner.Report:
+    """Record a partner's face-recognition result once per idempotency key."""
+    require(actor, "life.partner")
+    key = idempotency_key.strip()[:64]
+    if not key:
+        raise ValidationFailed({"idempotency_key": [_("An idempotency key is required.")]})
+    earlier = LifeVerification.objects.filter(partner=actor.organisation,
+                                              idempotency_key=key).first()
+    if earlier is not None:
+        return partner.Report(earlier, created=False)
+    elder = partner_elder(actor=actor, id_number=id_number)
+    day = partner.check_report(elder, method, result, at, score)
+    try:
+        return _partner_record(actor, elder, day, result, reference, key, score)
+    except IntegrityError:  # the same message, sent twice at once: the other one won
+        return partner.Report(LifeVerification.objects.get(partner=actor.organisation,
+                                                   idempotency_key=key), created=False)
+
+
+@transaction.atomic
+def _partner_record(actor: Any, elder: Elder, day: dt.date, result: str, reference: str,
+                    key: str, score: Decimal | None) -> partner.Report:
+    ref = reference.strip()[:64]
+    if result == "fail":  # no proof of life; kept in the audit log only
+        audit(actor=actor, action="life_verification.partner_fail", obj=elder,
+              after={"verified_on": day.isoformat(), "reference": ref, "key": key})
+        return partner.Report(None, created=False)
+    row = LifeVerification.objects.create(
+        elder=elder, verified_on=day, method=VerifyMethod.FACE, reference=ref, score=score,
+        recorded_by=actor, partner=actor.organisation, idempotency_key=key)
+    audit(actor=actor, action="life_verification.partner_report", obj=row,
+          after={"elder_id": elder.pk, "verified_on": day.isoformat(), "reference": ref,
+                 "key": key, "partner": actor.organisation.pk})
+    return partner.Report(row, created=True)

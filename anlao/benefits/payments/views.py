@@ -1,4 +1,5 @@
-"""Pages for payments and life verification. Reads via payselectors, writes via services."""
+"""Payment pages: bank files, the return file, an elder's accounts and verifications, and the
+overpayment ledger. Reads go through selectors, writes through services."""
 
 from __future__ import annotations
 
@@ -10,20 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anlao.areas.selectors import communities_for
-from anlao.benefits.checks import lifeverify
+from anlao.benefits import pages
+from anlao.benefits.checks import services as checks
 from anlao.benefits.models import Recovery, RunState, VerifyMethod
-from anlao.benefits.payments import bankfiles, exports
-from anlao.benefits.payments import selectors as payselectors
-from anlao.benefits.payments import services as payments
-from anlao.benefits.runs import recovery, selectors
+from anlao.benefits.payments import bankfiles, exports, selectors, services
+from anlao.benefits.policy.programs import load_programs
+from anlao.benefits.runs import recovery
 from anlao.core.audit import log_access
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
-from anlao.core.money import format_fen, yuan_to_fen
+from anlao.core.money import yuan_to_fen
 from anlao.core.roles import has_perm
 
 FILES = {"csv": ("text/csv; charset=utf-8", "bank.csv"),
@@ -32,54 +31,10 @@ FILES = {"csv": ("text/csv; charset=utf-8", "bank.csv"),
          "pdf": ("application/pdf", "list.pdf")}
 
 
-def _lang() -> str:
-    return "zh" if (get_language() or "zh").startswith("zh") else "en"
-
-
-def tab_flags(actor: Any) -> dict[str, bool]:
-    """Which benefit tabs the actor sees (templates/benefits/_tabs.html)."""
-    return {"can_runs": has_perm(actor, "benefit.view"),
-            "can_life": has_perm(actor, "life.record") or has_perm(actor, "benefit.view"),
-            "can_pay": has_perm(actor, "payment.view")}
-
-
-def payment_context(actor: Any, run: Any) -> dict[str, Any]:
-    """The payments card of the run page (back-pay, export totals, return-file status)."""
-    s = run.summary or {}
-    back = s.get("backpay") or {}
-    ctx: dict[str, Any] = {"backpay": {**back, "total": format_fen(back.get("total_fen", 0))}
-                           if back.get("lines") else None}
-    if run.state != RunState.EXPORTED or not has_perm(actor, "payment.view"):
-        return ctx
-    e = s.get("export") or {}
-    ctx["pay"] = {
-        "lines": e.get("lines", 0), "total": format_fen(e.get("total_fen", 0)),
-        "regular": format_fen(e.get("regular_fen", 0)),
-        "backpay": format_fen(e.get("backpay_fen", 0)),
-        "carried": format_fen(e.get("carried_fen", 0)),
-        "bank_lines": e.get("bank_lines", 0), "bank": format_fen(e.get("bank_fen", 0)),
-        "held": e.get("held", 0), "held_total": format_fen(e.get("held_fen", 0)),
-        # Regular lines + deductions (recovery.py) = the run; a supplementary run: every line.
-        "reconciles": (e.get("total_fen") if run.kind == "supplementary" else
-                       (e.get("regular_fen") or 0) + e.get("deducted_fen", 0)) == run.total_fen,
-        "status": payselectors.payment_status(run),
-        "problems": payselectors.failed_lines(run),
-        "can_import": has_perm(actor, "payment.manage"),
-    }
-    return ctx
-
-
-def _run_or_404(request: HttpRequest, pk: int) -> Any:
-    try:
-        return selectors.run_get(actor=request.user, run_id=pk)
-    except NotFound as exc:
-        raise Http404(_("No such benefit run.")) from exc
-
-
 @login_required
 def run_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The bank file (CSV / Excel) or the printable list (PDF); each download is logged."""
-    run = _run_or_404(request, pk)
+    run = pages.run_or_404(request, pk)
     if kind not in FILES:
         raise Http404
     if not has_perm(request.user, "payment.view"):
@@ -88,10 +43,10 @@ def run_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404(_("The run has not been exported."))
     log_access(actor=request.user, obj=run, field=f"bank_file.{kind}", reason="download",
                ip=request.META.get("REMOTE_ADDR"))
-    program = selectors.load_programs().get(run.program)
+    program = load_programs().get(run.program)
     body = {"csv": exports.bank_csv, "xlsx": exports.bank_xlsx}.get(kind)
     data = body(run) if body else exports.community_pdf(
-        run, program.title(_lang()) if program else run.program)
+        run, program.title(pages.lang()) if program else run.program)
     response = HttpResponse(data, content_type=FILES[kind][0])
     name = f"{run.program}-{run.period}-{run.area.code}-{FILES[kind][1]}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -101,14 +56,14 @@ def run_file(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 @require_POST
 def run_return(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _run_or_404(request, pk)
+    run = pages.run_or_404(request, pk)
     upload = request.FILES.get("file")
     try:
         if upload is None:
             raise ServiceError(_("Choose the bank's return file."))
         if upload.size > 20 * 1024 * 1024:
             raise ServiceError(_("The file is larger than 20 MB."))
-        counts = payments.return_import(actor=request.user, run_id=run.pk,
+        counts = services.return_import(actor=request.user, run_id=run.pk,
                                         content=upload.read())
     except ValidationFailed as exc:
         messages.error(request, _("The return file was refused; nothing was changed."))
@@ -127,7 +82,7 @@ def _elder_post(request: HttpRequest, elder_id: int, ctx: dict[str, Any]) -> boo
     action, post = request.POST.get("action"), request.POST
     try:
         if action == "account":
-            payments.account_set(actor=request.user, elder_id=elder_id,
+            services.account_set(actor=request.user, elder_id=elder_id,
                                  bank=post.get("bank", ""),
                                  account_number=post.get("account_number", ""),
                                  holder=post.get("holder", ""))
@@ -137,12 +92,12 @@ def _elder_post(request: HttpRequest, elder_id: int, ctx: dict[str, Any]) -> boo
                 day = dt.date.fromisoformat(post.get("verified_on", ""))
             except ValueError as exc:
                 raise ValidationFailed({"verified_on": [_("Enter a date.")]}) from exc
-            lifeverify.verification_record(actor=request.user, elder_id=elder_id,
-                                           verified_on=day, method=post.get("method", ""),
-                                           note=post.get("note", ""))
+            checks.verification_record(actor=request.user, elder_id=elder_id,
+                                       verified_on=day, method=post.get("method", ""),
+                                       note=post.get("note", ""))
             messages.success(request, _("The verification was recorded."))
         elif action == "reveal":
-            ctx["revealed"] = payments.account_reveal(
+            ctx["revealed"] = services.account_reveal(
                 actor=request.user, account_id=int(post.get("account") or 0),
                 reason="payment page", ip=request.META.get("REMOTE_ADDR"))
             ctx["revealed_id"] = int(post.get("account") or 0)
@@ -160,7 +115,7 @@ def elder_payment(request: HttpRequest, elder_id: int) -> HttpResponse:
     """An elder's payment accounts (masked, with history) and life verifications."""
     ctx: dict[str, Any] = {"nav": "benefits", "errors": {}, "form": {}}
     try:
-        data = payselectors.elder_payment_data(actor=request.user, elder_id=elder_id)
+        data = selectors.elder_payment_data(actor=request.user, elder_id=elder_id)
     except NotFound as exc:
         raise Http404(_("No such elder.")) from exc
     if request.method == "POST" and _elder_post(request, elder_id, ctx):
@@ -173,35 +128,12 @@ def elder_payment(request: HttpRequest, elder_id: int) -> HttpResponse:
 
 
 @login_required
-def worklist(request: HttpRequest) -> HttpResponse:
-    """Per community: who is due for life verification and who is overdue (payment stopped)."""
-    if not (has_perm(request.user, "life.record") or has_perm(request.user, "benefit.view")):
-        raise DjangoPermissionDenied
-    programs = [p for p in selectors.programs_for(request.user)
-                if any(v.life for v in p.versions)]
-    communities = communities_for(request.user).order_by("code")
-    q = {"program": request.GET.get("program") or (programs[0].code if programs else ""),
-         "community": request.GET.get("community") or (
-             communities[0].code if communities else "")}
-    ctx: dict[str, Any] = {"nav": "benefits", "q": q, "programs": programs, "lang": _lang(),
-                           "communities": communities, "error": "", "work": None,
-                           **tab_flags(request.user)}
-    if q["program"] and q["community"]:
-        try:
-            ctx["work"] = lifeverify.worklist(actor=request.user, program=q["program"],
-                                              community_code=q["community"])
-        except (ServiceError, PermissionDenied) as exc:
-            ctx["error"] = exc.message
-    return render(request, "benefits/worklist.html", ctx)
-
-
-@login_required
 def overpayments(request: HttpRequest) -> HttpResponse:
     if not has_perm(request.user, "payment.view"):
         raise DjangoPermissionDenied
     if request.method == "POST":
         try:
-            payments.overpayment_update(
+            services.overpayment_update(
                 actor=request.user, overpayment_id=int(request.POST.get("id") or 0),
                 status=request.POST.get("status", ""),
                 recovered_fen=yuan_to_fen(request.POST.get("recovered") or "0"),
@@ -214,7 +146,7 @@ def overpayments(request: HttpRequest) -> HttpResponse:
         return redirect("benefits:overpayments")
     status = request.GET.get("status", "")
     return render(request, "benefits/overpayments.html", {
-        "nav": "benefits", "rows": payselectors.overpayment_rows(request.user, status),
-        "status": status, "statuses": Recovery.choices, **tab_flags(request.user),
+        "nav": "benefits", "rows": selectors.overpayment_rows(request.user, status),
+        "status": status, "statuses": Recovery.choices, **pages.tab_flags(request.user),
         "can_manage": has_perm(request.user, "payment.manage"),
         "recovery_share": recovery.share()})

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from anlao.benefits.policy.conditions import FIELDS, ConditionError, Node, parse
 from anlao.benefits.policy.yamlmarks import PolicyError, load_with_lines, path_text
+from anlao.core.errors import NotFound
 
 PAYMENT_PERIODS = ("monthly", "quarterly")
 TIER_CHANGES = ("month_after_birthday", "birthday_month")
@@ -403,3 +405,11 @@ def load_programs(directory: Path | None = None) -> dict[str, Program]:
                                       f"unknown program {other!r}")
     _cache[str(directory)] = (stamp, programs)
     return programs
+
+
+def get_program(code: str) -> Program:
+    """The program of that code, or NotFound (policy files are public: no actor needed)."""
+    program = load_programs().get(code)
+    if program is None:
+        raise NotFound(gettext("No such benefit program."))
+    return program

@@ -81,12 +81,12 @@ def backpay(run: BenefitRun, program: Program, frame: pl.DataFrame) -> pl.DataFr
     parts = []
     if version is not None and version.life is not None and frame.height:
         for earlier in earlier_runs(run, FINAL_STATES):
-            parts.append(_backpay_for(run, earlier, program, frame))
+            parts.append(backpay_for(run, earlier, program, frame))
     parts = [p for p in parts if p.height]
     return pl.concat(parts) if parts else pl.DataFrame(schema=BACKPAY_SCHEMA)
 
 
-def _backpay_for(run: BenefitRun, earlier: BenefitRun, program: Program,
+def backpay_for(run: BenefitRun, earlier: BenefitRun, program: Program,
                  frame: pl.DataFrame) -> pl.DataFrame:
     start = parse_period(earlier.period)
     version = program.version_on(start)
@@ -108,20 +108,6 @@ def _backpay_for(run: BenefitRun, earlier: BenefitRun, program: Program,
     out = held.filter(pl.col("id").is_in(verified) & ~pl.col("id").is_in(done))
     return out.select("id", pl.lit(earlier.period).alias("month"), "amount_fen",
                       "community_code").cast(BACKPAY_SCHEMA)  # type: ignore[arg-type]
-
-
-def write_lines(run: BenefitRun, held: pl.DataFrame, lines: pl.DataFrame) -> None:
-    """Replace the run's withheld and back-pay rows (inside the compute transaction)."""
-    Withheld.objects.filter(run=run).delete()
-    Withheld.objects.bulk_create([
-        Withheld(run=run, elder_id=r["id"], amount_fen=r["amount_fen"],
-                 community_code=r["community_code"] or "")
-        for r in held.iter_rows(named=True)], batch_size=5000)
-    BackPay.objects.filter(run=run).delete()
-    BackPay.objects.bulk_create([
-        BackPay(run=run, elder_id=r["id"], month=r["month"], amount_fen=r["amount_fen"],
-                community_code=r["community_code"] or "")
-        for r in lines.iter_rows(named=True)], batch_size=5000)
 
 
 def mark_resumed(summary: dict[str, Any], paid: pl.DataFrame,

@@ -1,4 +1,6 @@
-"""Shape programs, runs and explanations for templates and the API, in plain words."""
+"""Shape a run for its page, in plain words: state, buttons, totals, changes, and what it
+pays besides entitlements (a supplementary run's failed lines and back-pay, a regular run's
+deductions for overpayments)."""
 
 from __future__ import annotations
 
@@ -6,59 +8,51 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from anlao.benefits.engine.evaluation import Explanation
 from anlao.benefits.models import BenefitRun, RunKind, RunState
 from anlao.benefits.policy import labels
-from anlao.benefits.policy.programs import Program, Tier, Version, load_programs
-from anlao.benefits.runs import selectors
+from anlao.benefits.policy.programs import load_programs
+from anlao.benefits.runs import recovery, selectors
 from anlao.core.money import format_fen
 from anlao.core.roles import has_perm
 
 ACTIVE_STEPS = ("queued", "load", "evaluate", "write", "changes")
+LIMIT = 200  # rows shown per table; the bank file and the PDF hold them all
 
 
-def _range_text(dim: str, lo: int, hi: int | None) -> str:
-    name = str(labels.DIMENSIONS[dim])
-    if hi is None:
-        return _("%(name)s %(lo)s and over") % {"name": name, "lo": lo}
-    if lo == hi:
-        return f"{name} {lo}"
-    return _("%(name)s %(lo)s to %(hi)s") % {"name": name, "lo": lo, "hi": hi}
+def owed_context(actor: Any, run: BenefitRun) -> dict[str, Any]:
+    if run.kind == RunKind.SUPPLEMENTARY:
+        return supplementary_context(actor, run)
+    rows = selectors.run_deductions(actor=actor, run=run, limit=LIMIT)
+    elders = selectors.elders_by_id(actor, [d.elder_id for d in rows])
+    s = (run.summary or {}).get("deductions") or {}
+    return {"supplementary": False, "deductions": [
+        {"elder": elders.get(d.elder_id), "amount": format_fen(d.amount_fen),
+         "source_period": d.overpayment.source_run.period,
+         "owed": format_fen(d.overpayment.amount_fen - d.overpayment.recovered_fen),
+         "overpaid": format_fen(d.overpayment.amount_fen)}
+        for d in rows if d.elder_id in elders],
+        "deducted_total": format_fen(s.get("total_fen", 0)),
+        "deducted_count": s.get("count", 0), "recovery_share": recovery.share()}
 
 
-def tier_context(t: Tier, lang: str) -> dict[str, Any]:
-    parts = [_range_text(d, lo, hi) for d, (lo, hi) in t.ranges.items()]
-    if t.category:
-        parts.append(t.label[lang])
-    return {"code": t.code, "label": t.label[lang], "who": "; ".join(parts) or t.label[lang],
-            "amount": format_fen(t.amount_fen), "amount_fen": t.amount_fen, "verify": t.verify}
-
-
-def version_context(v: Version, lang: str) -> dict[str, Any]:
+def supplementary_context(actor: Any, run: BenefitRun) -> dict[str, Any]:
+    resends = selectors.run_resends(actor=actor, run=run, limit=LIMIT)
+    back = selectors.run_backpays(actor=actor, run=run, limit=LIMIT)
+    elders = selectors.elders_by_id(actor, [r.elder_id for r in resends] +
+                                    [b.elder_id for b in back])
+    s = (run.summary or {}).get("supplementary") or {}
     return {
-        "effective_from": v.effective_from, "effective_to": v.effective_to,
-        "payment": labels.PAYMENT[v.payment], "tier_change": labels.TIER_CHANGE[v.tier_change],
-        "death": labels.STOP_TIMING[v.stop["deceased"]],
-        "moved_out": labels.STOP_TIMING[v.stop["moved_out"]],
-        "checks": [{"label": c.label[lang], "text": c.text,
-                    "stop_reason": labels.reason_label(c.stop_reason)} for c in v.checks],
-        "tiers": [tier_context(t, lang) for t in v.tiers],
-        "several_categories": len({t.category for t in v.tiers if t.category}) > 1,
-        "exclusive_with": v.exclusive_with, "notes": v.notes,
-        "quarterly": v.payment == "quarterly",
-    }
-
-
-def program_context(p: Program, lang: str) -> dict[str, Any]:
-    verify = any("[verify]" in t.verify for v in p.versions for t in v.tiers) or any(
-        "[verify]" in str(x.get("verify", "")) for x in p.params.values())
-    return {
-        "code": p.code, "name": p.name[lang], "summary": p.summary[lang],
-        "jurisdiction": p.jurisdiction, "sources": p.sources, "notes": p.notes,
-        "file": p.file, "digest": p.digest, "verify": verify,
-        "params": [{"name": k, "label": v["label"][lang], "value": format_fen(v["value"]),
-                    "verify": v["verify"]} for k, v in p.params.items()],
-        "versions": [version_context(v, lang) for v in p.versions],
+        "supplementary": True,
+        "resends": [{"elder": elders.get(r.elder_id), "period": r.payment.run.period,
+                     "line": r.payment.line, "status": r.payment.get_status_display(),
+                     "reason": r.payment.fail_reason, "amount": format_fen(r.amount_fen)}
+                    for r in resends if r.elder_id in elders],
+        "backpays": [{"elder": elders.get(b.elder_id), "month": b.month,
+                      "amount": format_fen(b.amount_fen)} for b in back
+                     if b.elder_id in elders],
+        "resend_total": format_fen(s.get("resend_fen", 0)),
+        "backpay_total": format_fen(s.get("backpay_fen", 0)),
+        "resend_count": s.get("resend_lines", 0), "backpay_count": s.get("backpay_lines", 0),
     }
 
 
@@ -106,17 +100,3 @@ def run_context(actor: Any, run: BenefitRun, lang: str, kind: str = "") -> dict[
                          for k, r, n in s.get("diff_reasons", [])],
         "changes": changes, "kind": kind, "kind_label": labels.KINDS.get(kind, ""),
     }
-
-
-def explanation_context(actor: Any, why: Explanation, lang: str) -> dict[str, Any]:
-    program = load_programs()[why.program]
-    months = []
-    for m in why.months:
-        months.append({"month": m.month, "age": m.age, "status": m.status,
-                       "amount": format_fen(m.amount_fen), "tier": m.tier,
-                       "checks": [{"label": c.label[lang], "text": c.text, "passed": c.passed,
-                                   "leaves": c.leaves} for c in m.checks]})
-    return {"why": why, "program_name": program.title(lang), "months": months,
-            "amount": format_fen(why.amount_fen), "reason": labels.reason_label(why.fail)
-            if why.fail and why.fail.startswith("exclusive:") else labels.reason_label(why.reason),
-            "paid": why.amount_fen > 0}

@@ -1,4 +1,5 @@
-"""Every read of the benefits engine, scoped to the actor."""
+"""Every read of benefit runs, scoped to the actor (a run outside the jurisdiction is
+NotFound; the rows of a run are read through the run ``run_get`` returned)."""
 
 from __future__ import annotations
 
@@ -6,27 +7,19 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from anlao.benefits.engine.evaluation import Explanation, explain, parse_period
-from anlao.benefits.engine.frame import load_frame
-from anlao.benefits.models import BenefitRun, Deduction, Entitlement, RunChange, RunKind
-from anlao.benefits.policy.programs import Program, load_programs
-from anlao.core.errors import NotFound, PermissionDenied, ServiceError
-from anlao.core.roles import has_perm, require
+from anlao.benefits.models import (
+    BackPay,
+    BenefitRun,
+    Deduction,
+    Entitlement,
+    Resend,
+    RunChange,
+    RunKind,
+)
+from anlao.core.errors import NotFound
+from anlao.core.roles import has_perm
 from anlao.core.scoping import scope_by_area
-from anlao.people.selectors import elder_get, elders_visible
-
-
-def programs_for(actor: Any) -> list[Program]:
-    require(actor, "policy.view")
-    return sorted(load_programs().values(), key=lambda p: p.code)
-
-
-def program_get(*, actor: Any, code: str) -> Program:
-    require(actor, "policy.view")
-    program = load_programs().get(code)
-    if program is None:
-        raise NotFound("no such program")
-    return program
+from anlao.people.selectors import elders_visible
 
 
 def runs_for(actor: Any, *, program: str = "", period: str = "") -> QuerySet[BenefitRun]:
@@ -73,15 +66,24 @@ def deductions_for(*, actor: Any, program: str, period: str,
              "source_period": d.overpayment.source_run.period} for d in rows]
 
 
-def explain_elder(*, actor: Any, program: str, period: str, elder_id: int) -> Explanation:
-    """Why one visible elder gets what they get in one period — the run's own code path."""
-    if not (has_perm(actor, "benefit.view") or has_perm(actor, "elder.view")):
-        raise PermissionDenied("not allowed")
-    prog = program_get(actor=actor, code=program)
-    try:
-        start = parse_period(period)
-    except ValueError as exc:
-        raise ServiceError(str(exc), field="period") from exc
-    elder = elder_get(actor=actor, elder_id=elder_id)
-    row = load_frame(elders_visible(actor).filter(pk=elder.pk))
-    return explain(prog, row, start, load_programs())
+def elders_by_id(actor: Any, ids: list[int]) -> dict[int, Any]:
+    """The visible elders among ``ids``, by id (others are left out of run tables)."""
+    return elders_visible(actor).in_bulk(ids)
+
+
+def run_deductions(*, actor: Any, run: BenefitRun, limit: int = 200) -> list[Deduction]:
+    """A regular run's deductions for overpayments (``run`` comes from ``run_get``)."""
+    return list(Deduction.objects.filter(run=run).select_related(
+        "overpayment", "overpayment__source_run").order_by("elder_id")[:limit])
+
+
+def run_resends(*, actor: Any, run: BenefitRun, limit: int = 200) -> list[Resend]:
+    """The failed or held lines a supplementary run pays again."""
+    return list(Resend.objects.filter(run=run).select_related("payment", "payment__run")
+                .order_by("community_code", "elder_id")[:limit])
+
+
+def run_backpays(*, actor: Any, run: BenefitRun, limit: int = 200) -> list[BackPay]:
+    """The back-pay months a run pays."""
+    return list(BackPay.objects.filter(run=run).order_by("community_code", "elder_id",
+                                                         "month")[:limit])

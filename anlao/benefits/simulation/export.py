@@ -10,7 +10,8 @@ import polars as pl
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from anlao.benefits.simulation.simulate import Simulation, masked_rows
+from anlao.benefits.simulation.selectors import masked_rows
+from anlao.benefits.simulation.simulate import Simulation
 from anlao.core.money import fen_to_yuan
 
 CHUNK = 500  # keeps each "pk IN (…)" well under SQLite's parameter limit

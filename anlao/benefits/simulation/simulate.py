@@ -1,32 +1,24 @@
 """Simulate a policy draft against the current policy, without writing any entitlement.
 
-Both policies run through the engine's compiled path (``engine.evaluate``) on the same scoped
-frame, so a simulation can never disagree with the run it predicts. The only row written is
-the audit entry ``benefit.simulate``.
+Both policies run through the engine's compiled path (``engine.evaluation.evaluate``) on the
+same scoped frame, so a simulation can never disagree with the run it predicts. The only row
+written is the audit entry ``benefit.simulate`` (``services.simulate``). This module holds the
+draft's validation and the comparison, street by street.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area
-from anlao.benefits.engine.evaluation import evaluate, parse_period
-from anlao.benefits.engine.frame import elders_in_area, load_frame
-from anlao.benefits.policy.programs import Program, load_programs, policy_dir, program_from_text
+from anlao.benefits.policy.programs import Program, load_programs, program_from_text
 from anlao.benefits.policy.yamlmarks import PolicyError
-from anlao.core.audit import audit
-from anlao.core.errors import NotFound, ServiceError, ValidationFailed
-from anlao.core.masking import mask_id_number, mask_name
-from anlao.core.roles import require
-from anlao.core.scoping import area_in_scope
-from anlao.people.selectors import elders_visible
+from anlao.core.errors import ValidationFailed
 
 PERMISSION = "benefit.compute"
 KINDS = ("new", "dropped", "gainer", "loser")
@@ -54,14 +46,6 @@ class Simulation:
     changes: pl.DataFrame = field(repr=False)
 
 
-def program_source(*, actor: Any, code: str) -> str:
-    """The current policy file's text, to start a draft from."""
-    require(actor, PERMISSION)
-    if code not in load_programs():
-        raise NotFound(_("No such benefit program."))
-    return (policy_dir() / f"{code}.yaml").read_text(encoding="utf-8")
-
-
 def parse_draft(program: Program, text: str) -> Program:
     """The draft, validated by the very parser the runs use; DraftError names the line."""
     if len(text) > MAX_DRAFT_CHARS:
@@ -87,22 +71,6 @@ def parse_draft(program: Program, text: str) -> Program:
                 raise DraftError(PolicyError(name, None, "exclusive_with",
                                              f"unknown program {other!r}"))
     return draft
-
-
-def _area(actor: Any, program: Program, area_code: str) -> Area:
-    area = Area.objects.current().filter(code=area_code).first()
-    if area is None or not area_in_scope(actor, area):
-        raise NotFound(_("No such area in your jurisdiction."))
-    if f"/{program.jurisdiction}/" not in f"/{area.path}":
-        raise ServiceError(_("This area lies outside the program's jurisdiction."), field="area")
-    return area
-
-
-def _start(period: str) -> dt.date:
-    try:
-        return parse_period(period)
-    except ValueError as exc:
-        raise ServiceError(_("The period must look like 2026-04."), field="period") from exc
 
 
 def compare(current: pl.DataFrame, draft: pl.DataFrame, streets: pl.Series) -> pl.DataFrame:
@@ -151,58 +119,3 @@ def street_table(changes: pl.DataFrame, months: int) -> tuple[list[dict], dict[s
         "current_period_fen": pl.col("current_fen").sum(),
         "draft_period_fen": pl.col("draft_fen").sum()}.items()}
     return rows, _money(total, months)
-
-
-@transaction.atomic
-def simulate(*, actor: Any, program: str, period: str, area_code: str,
-             draft_text: str) -> Simulation:
-    """Current policy vs the draft for the actor's elders under ``area_code`` in ``period``."""
-    require(actor, PERMISSION)
-    programs = load_programs()
-    current = programs.get(program)
-    if current is None:
-        raise NotFound(_("No such benefit program."))
-    start = _start(period)
-    draft = parse_draft(current, draft_text)
-    area = _area(actor, current, area_code)
-    version = draft.version_on(start) or current.version_on(start)
-    months = version.months_per_payment if version else 1
-    if start.month % months != 1 % months:
-        raise ServiceError(_("This program pays quarterly: choose January, April, July or "
-                             "October."), field="period")
-    frame = load_frame(elders_in_area(actor, area))
-    changes = compare(evaluate(current, frame, start, programs),
-                      evaluate(draft, frame, start, {**programs, program: draft}),
-                      frame.get_column("street_code"))
-    streets, total = street_table(changes, months)
-    kinds = changes.get_column("kind").value_counts()
-    counts = {k: 0 for k in KINDS}
-    counts.update({r["kind"]: int(r["count"]) for r in kinds.to_dicts() if r["kind"]})
-    audit(actor=actor, action="benefit.simulate", entity="benefits.program", entity_id=program,
-          after={"period": period, "area": area.code, "draft": draft.digest, **counts,
-                 "current_yearly_fen": total["current_yearly_fen"],
-                 "draft_yearly_fen": total["draft_yearly_fen"]})
-    return Simulation(current, draft, period, area, months, streets, total, counts, changes)
-
-
-def changed_elders(*, actor: Any, sim: Simulation, kind: str = "", page: int = 1,
-                   per_page: int = 20) -> tuple[list[dict[str, Any]], int]:
-    """One page of changed elders (masked) and the number of pages."""
-    rows = sim.changes.filter(pl.col("kind").is_not_null())
-    if kind in KINDS:
-        rows = rows.filter(pl.col("kind") == kind)
-    rows = rows.sort("kind", "id")
-    pages = max(1, -(-rows.height // per_page))
-    page = min(max(1, page), pages)
-    return masked_rows(actor, rows.slice((page - 1) * per_page, per_page)), pages
-
-
-def masked_rows(actor: Any, rows: pl.DataFrame) -> list[dict[str, Any]]:
-    """Changed elders with masked name and ID number; only elders the actor may see."""
-    ids = rows.get_column("id").to_list()
-    people = {pk: (name, idn) for pk, name, idn in elders_visible(actor).filter(
-        pk__in=ids).values_list("pk", "name", "id_number")}
-    return [{**r, "name": mask_name(people[r["id"]][0]),
-             "id_number": mask_id_number(people[r["id"]][1]),
-             "delta_fen": r["draft_fen"] - r["current_fen"]}
-            for r in rows.to_dicts() if r["id"] in people]

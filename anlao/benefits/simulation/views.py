@@ -1,4 +1,4 @@
-"""Simulation and budget pages. Reads and the simulation go through their modules only."""
+"""Simulation and budget pages. Reads go through selectors, the simulation through services."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 
 from anlao.areas.models import AreaLevel
 from anlao.areas.selectors import areas_for
-from anlao.benefits.runs import selectors
-from anlao.benefits.runs.views import _lang, _page
-from anlao.benefits.simulation import simulate
-from anlao.benefits.simulation.budget import budget_vs_actual
+from anlao.benefits import pages
+from anlao.benefits.policy.selectors import programs_for
+from anlao.benefits.simulation import selectors, services, simulate
 from anlao.benefits.simulation.export import workbook_bytes
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
 from anlao.core.money import fen_to_yuan, format_fen
@@ -60,7 +59,7 @@ def _chart(sim: simulate.Simulation) -> dict[str, Any]:
 
 def _run(request: HttpRequest, form: dict[str, str], ctx: dict[str, Any]) -> None:
     try:
-        sim = simulate.simulate(actor=request.user, program=form["program"],
+        sim = services.simulate(actor=request.user, program=form["program"],
                                 period=form["period"], area_code=form["area"],
                                 draft_text=form["draft"])
     except simulate.DraftError as exc:
@@ -71,7 +70,7 @@ def _run(request: HttpRequest, form: dict[str, str], ctx: dict[str, Any]) -> Non
         return
     page = int(form["page"]) if form["page"].isdigit() else 1
     kind = form["kind"] if form["kind"] in simulate.KINDS else ""
-    rows, pages = simulate.changed_elders(actor=request.user, sim=sim, kind=kind, page=page)
+    rows, pages = selectors.changed_elders(actor=request.user, sim=sim, kind=kind, page=page)
     names = kind_labels()
     rows = [{**r, "kind_label": names[r["kind"]]} for r in rows]
     ctx.update(sim=sim, rows=_fmt(rows),
@@ -87,14 +86,14 @@ def simulation(request: HttpRequest) -> HttpResponse:
     if not has_perm(request.user, simulate.PERMISSION):
         raise DjangoPermissionDenied
     form = _form(request)
-    programs = selectors.programs_for(request.user)
+    programs = programs_for(request.user)
     form["program"] = form["program"] or (programs[0].code if programs else "")
     districts = list(areas_for(request.user, level=AreaLevel.DISTRICT))
     streets = list(areas_for(request.user, level=AreaLevel.STREET))
     form["area"] = form["area"] or (districts[0].code if districts else
                                     streets[0].code if streets else "")
     ctx: dict[str, Any] = {"form": form,
-                           "programs": [(p.code, p.title(_lang())) for p in programs],
+                           "programs": [(p.code, p.title(pages.lang())) for p in programs],
                            "areas": districts + streets,
                            "tab": "simulate", "error": "", "error_line": None,
                            "kinds": simulate.KINDS}
@@ -102,10 +101,10 @@ def simulation(request: HttpRequest) -> HttpResponse:
         _run(request, form, ctx)
     elif form["program"]:
         try:
-            form["draft"] = simulate.program_source(actor=request.user, code=form["program"])
+            form["draft"] = selectors.program_source(actor=request.user, code=form["program"])
         except NotFound as exc:
             raise Http404(_("No such benefit program.")) from exc
-    return _page(request, "benefits/simulation.html", ctx)
+    return pages.page(request, "benefits/simulation.html", ctx)
 
 
 @login_required
@@ -113,7 +112,7 @@ def simulation(request: HttpRequest) -> HttpResponse:
 def simulation_export(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     try:
-        sim = simulate.simulate(actor=request.user, program=form["program"],
+        sim = services.simulate(actor=request.user, program=form["program"],
                                 period=form["period"], area_code=form["area"],
                                 draft_text=form["draft"])
     except PermissionDenied as exc:
@@ -135,7 +134,7 @@ def budget(request: HttpRequest, code: str) -> HttpResponse:
     year_text = request.GET.get("year", "")
     year = int(year_text) if year_text.isdigit() else timezone.localdate().year
     try:
-        data = budget_vs_actual(actor=request.user, code=code, year=year)
+        data = selectors.budget_vs_actual(actor=request.user, code=code, year=year)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied from exc
     except NotFound as exc:
@@ -147,10 +146,10 @@ def budget(request: HttpRequest, code: str) -> HttpResponse:
              "exported": [str(fen_to_yuan(m["exported_fen"])) for m in data["months"]],
              "labels": {"budget": _("Budget"), "actual": _("Computed"),
                         "exported": _("Exported"), "unit": _("yuan")}}
-    return _page(request, "benefits/budget.html", {
+    return pages.page(request, "benefits/budget.html", {
         **data, "chart": chart, "months": _fmt(data["months"]),
         "annual": format_fen(data["annual_fen"]) if data["has_budget"] else "",
         "actual_total": format_fen(data["actual_total_fen"]),
         "exported_total": format_fen(data["exported_total_fen"]), "tab": "budget",
-        "name": data["program"].title(_lang()),
+        "name": data["program"].title(pages.lang()),
         "years": sorted({*data["years"], year, timezone.localdate().year})})

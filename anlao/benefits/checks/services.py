@@ -1,0 +1,129 @@
+"""Writes of the checks: running the fraud and error rules over a run (rules in ``rules``),
+reviewing a finding, and recording a life verification (生存认证).
+
+Confirming or dismissing a finding needs ``benefit.approve`` and a note, and is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from decimal import Decimal
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from anlao.benefits.checks.lifeverify import MIN_FACE_SCORE
+from anlao.benefits.checks.rules import RULES
+from anlao.benefits.models import (
+    BenefitRun,
+    CheckFinding,
+    FindingStatus,
+    LifeVerification,
+    VerifyMethod,
+)
+from anlao.core.audit import audit, snapshot
+from anlao.core.errors import NotFound, ValidationFailed
+from anlao.core.roles import require
+from anlao.core.scoping import scope_by_area
+from anlao.people.selectors import elder_get
+
+REVIEW_FIELDS = ["status", "note", "reviewed_by_id"]
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def run_checks(*, actor: Any, run: BenefitRun,
+               paid: pl.DataFrame | None = None) -> dict[str, int]:
+    """Run every rule and replace the run's findings (call inside the compute transaction).
+
+    ``paid``: during a compute, the run's paid elders (``id``, ``amount_fen``) with the
+    registry columns it was evaluated on (``stored_status``, ``status_date``,
+    ``birth_date``); the rules then read those instead of joining the run's entitlements to
+    the registry again. Without it (a re-check later) every rule queries the database.
+
+    Returns the number of findings per rule (stored in the run's summary).
+    """
+    previous = {(f.rule, f.elder_id): f for f in CheckFinding.objects.filter(run=run)
+                .exclude(status="open")}
+    rows, counts = [], {}
+    for code, rule in RULES.items():
+        started = time.perf_counter()
+        found = rule.func(run, paid)
+        counts[code] = len(found)
+        logger.info("check %s on run %s: %d findings in %.2f s", code, run.pk, len(found),
+                    time.perf_counter() - started)
+        for eid, detail in found.items():
+            row = CheckFinding(run=run, rule=code, elder_id=eid, detail=detail)
+            if (old := previous.get((code, eid))) is not None:
+                row.status, row.note = old.status, old.note
+                row.reviewed_by_id, row.reviewed_at = old.reviewed_by_id, old.reviewed_at
+            rows.append(row)
+    started = time.perf_counter()
+    CheckFinding.objects.filter(run=run).delete()
+    CheckFinding.objects.bulk_create(rows, batch_size=2000)
+    logger.info("checks on run %s: %d findings written in %.2f s", run.pk, len(rows),
+                time.perf_counter() - started)
+    audit(actor=actor, action="benefit_check.run", obj=run, after={"findings": counts})
+    return counts
+
+
+@transaction.atomic
+def finding_review(*, actor: Any, finding_id: int, status: str, note: str) -> CheckFinding:
+    """Confirm or dismiss one finding with a note (``benefit.approve``)."""
+    require(actor, "benefit.approve")
+    runs = scope_by_area(BenefitRun.objects.all(), actor, "area")
+    finding = CheckFinding.objects.select_for_update().filter(
+        pk=finding_id, run__in=runs.values("id")).first()
+    if finding is None:
+        raise NotFound(_("No such finding."))
+    note = (note or "").strip()
+    errors: dict[str, list[str]] = {}
+    if status not in (FindingStatus.CONFIRMED, FindingStatus.DISMISSED):
+        errors["status"] = [_("Choose confirmed or dismissed.")]
+    if not note:
+        errors["note"] = [_("A note is required.")]
+    elif len(note) > 255:
+        errors["note"] = [_("The note is too long (at most 255 characters).")]
+    if errors:
+        raise ValidationFailed(errors)
+    before = snapshot(finding, REVIEW_FIELDS)
+    finding.status, finding.note = status, note
+    finding.reviewed_by, finding.reviewed_at = actor, timezone.now()
+    finding.save(update_fields=["status", "note", "reviewed_by", "reviewed_at"])
+    audit(actor=actor, action="benefit_check.review", obj=finding, before=before,
+          after=snapshot(finding, REVIEW_FIELDS))
+    return finding
+
+
+@transaction.atomic
+def verification_record(*, actor: Any, elder_id: int, verified_on: dt.date, method: str,
+                        note: str = "", reference: str = "",
+                        score: Decimal | None = None) -> LifeVerification:
+    """Record that an elder was seen alive; refuses future dates and unknown methods."""
+    require(actor, "life.record")
+    elder = elder_get(actor=actor, elder_id=elder_id)
+    errors: dict[str, list[str]] = {}
+    if method not in VerifyMethod.values:
+        errors["method"] = [_("Choose how the elder was verified.")]
+    if verified_on > timezone.localdate():
+        errors["verified_on"] = [_("A verification cannot be dated in the future.")]
+    if elder.status == "deceased" and elder.status_date and verified_on >= elder.status_date:
+        errors["verified_on"] = [_("The registry records this elder as deceased on that "
+                                   "date.")]
+    if method == VerifyMethod.FACE and (score is None or score < MIN_FACE_SCORE):
+        errors["score"] = [_("A face-recognition result needs a match score of at least "
+                             "%(min)s.") % {"min": MIN_FACE_SCORE}]
+    if errors:
+        raise ValidationFailed(errors)
+    row = LifeVerification.objects.create(
+        elder=elder, verified_on=verified_on, method=method, note=note.strip()[:255],
+        reference=reference.strip()[:64], score=score, recorded_by=actor)
+    audit(actor=actor, action="life_verification.record", obj=row, after=snapshot(row, [
+        "elder_id", "verified_on", "method", "reference", "score"]))
+    return row

@@ -1,0 +1,27 @@
+"""Why one elder gets what they get: the engine run for one visible elder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anlao.benefits.engine.evaluation import Explanation, explain, parse_period
+from anlao.benefits.engine.frame import load_frame
+from anlao.benefits.policy.programs import load_programs
+from anlao.benefits.policy.selectors import program_get
+from anlao.core.errors import PermissionDenied, ServiceError
+from anlao.core.roles import has_perm
+from anlao.people.selectors import elder_get, elders_visible
+
+
+def explain_elder(*, actor: Any, program: str, period: str, elder_id: int) -> Explanation:
+    """Why one visible elder gets what they get in one period — the run's own code path."""
+    if not (has_perm(actor, "benefit.view") or has_perm(actor, "elder.view")):
+        raise PermissionDenied("not allowed")
+    prog = program_get(actor=actor, code=program)
+    try:
+        start = parse_period(period)
+    except ValueError as exc:
+        raise ServiceError(str(exc), field="period") from exc
+    elder = elder_get(actor=actor, elder_id=elder_id)
+    row = load_frame(elders_visible(actor).filter(pk=elder.pk))
+    return explain(prog, row, start, load_programs())
