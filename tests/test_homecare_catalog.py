@@ -106,3 +106,18 @@ def test_working_hours_must_be_times_that_end_after_they_start(world):
                                        provider_id=world.provider.pk, skills=[],
                                        working_hours={"0": ["17:00", "08:00"], "9": ["a", "b"]})
     assert "working_hours" in info.value.errors
+
+
+def test_an_officer_acts_only_for_providers_of_their_district(world):
+    """Another district's provider (based there, no contract here) is not one to choose."""
+    c = _employ(world, world.provider)
+    profile = team.caregiver_profile_save(actor=world.district_officer, caregiver_id=c.pk,
+                                          provider_id=world.provider.pk, skills=["bathing"])
+    with pytest.raises(ValidationFailed) as info:
+        _create(world, actor=world.xihu_officer, street_codes=[world.street_x.code])
+    assert "provider" in info.value.errors
+    with pytest.raises(ValidationFailed):
+        team.caregiver_profile_save(actor=world.xihu_officer, caregiver_id=c.pk,
+                                    provider_id=world.provider.pk, skills=[])
+    with pytest.raises(NotFound):
+        team.leave_add(actor=world.xihu_officer, profile_id=profile.pk, start=START, end=START)

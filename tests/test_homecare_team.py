@@ -89,3 +89,21 @@ def test_an_officer_picks_a_provider_first(client, world):
     assert "周丽" in page.content.decode()
     assert client.get(reverse("homecare:team_profile", args=[p.pk])
                       + f"?provider={world.provider.pk}").status_code == 200
+
+
+def test_an_officer_of_another_district_neither_sees_nor_edits_the_team(client, world):
+    p = _profile(world, world.provider)
+    client.force_login(world.xihu_officer)
+    picker = client.get(reverse("homecare:team")).content.decode()
+    assert world.provider.name not in picker
+    for provider in (world.provider, world.xihu_provider):  # theirs, or naming their own
+        query = f"?provider={provider.pk}"
+        assert client.get(reverse("homecare:team") + query).status_code == (
+            404 if provider == world.provider else 200)
+        profile = reverse("homecare:team_profile", args=[p.pk]) + query
+        assert client.get(profile).status_code == 404
+        assert client.post(profile, _form(skills="nursing")).status_code == 404
+        assert client.post(reverse("homecare:team_leave", args=[p.pk]) + query,
+                           {"start": "2026-12-01", "end": "2026-12-02"}).status_code == 404
+    p.refresh_from_db()
+    assert p.skills == ["general"] and not Leave.objects.exists()

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from tests.personas import World, make_elder, serve
 from tests.scoping_objects import BUILDERS, Built, sides
@@ -111,11 +111,16 @@ def test_search_by_full_id_number_does_not_leak_across_streets(world, elder_a1):
 
 @dataclass(frozen=True)
 class Kind:
-    pages: tuple[str, ...]  # url names of pages showing one record (by pk)
+    """Where one record of a kind shows. A page or list is a url name (given the record's id
+    if it takes one) or an API path, with a query that may name the record's ``{id}`` or its
+    side's ``{provider}`` (``"homecare:team?provider={id}"``)."""
+
+    pages: tuple[str, ...]  # pages showing one record
     endpoints: tuple[str, ...] = ()  # API paths of one record
-    lists: tuple[str, ...] = ()  # url names of list pages
+    lists: tuple[str, ...] = ()  # list pages
     api_lists: tuple[str, ...] = ()  # API list paths; each row has the record's id
     owners: tuple[str, ...] = ()  # 拱墅区 personas who see the 拱墅区 record (西湖区 alike)
+    posts: tuple[tuple[str, dict], ...] = ()  # actions on one record (page or API path)
 
 
 KINDS = {
@@ -128,6 +133,27 @@ KINDS = {
                     ("facilities:compliance",), (), ("district_officer", "provider_manager")),
     "alarm": Kind(("alarms:detail",), ("/api/alarms/{id}",), ("alarms:queue",),
                   ("/api/alarms",), ("district_officer", "worker_a1")),
+    "provider": Kind(("homecare:team?provider={id}", "homecare:settlements?provider={id}"), (),
+                     ("homecare:team", "homecare:contract_new", "homecare:anomalies",
+                      "homecare:settlements"), (), ("district_officer", "provider_manager")),
+    "team": Kind(("homecare:team_profile?provider={provider}",), (),
+                 ("homecare:team?provider={provider}",), (),
+                 ("district_officer", "provider_manager"),
+                 (("homecare:team_profile?provider={provider}", {"skills": "nursing"}),
+                  ("homecare:team_leave?provider={provider}",
+                   {"start": "2026-12-01", "end": "2026-12-02"}))),
+    "order": Kind(("homecare:order",), ("/api/homecare/orders/{id}",), ("homecare:index",),
+                  ("/api/homecare/orders",), ("district_officer", "worker_a1", "provider_manager"),
+                  (("homecare:order_cancel", {"reason": "x"}),)),
+    "visit": Kind(("homecare:route_visit",), (), ("homecare:my_route", "homecare:index"),
+                  ("/api/homecare/route",), ("caregiver",)),
+    "anomaly": Kind((), (), ("homecare:anomalies",), ("/api/homecare/anomalies",),
+                    ("district_officer", "provider_manager"),
+                    (("homecare:anomaly_review", {"decision": "accept"}),
+                     ("/api/homecare/anomalies/{id}/review", {"decision": "accept"}))),
+    "settlement": Kind(("homecare:settlement",), (), ("homecare:settlements",), (),
+                       ("district_officer", "provider_manager"),
+                       (("homecare:settlement_approve", {}),)),
 }
 # the same role in 拱墅区 and in 西湖区
 PAIRS = {"district_officer": "xihu_officer", "worker_a1": "xihu_worker",
@@ -139,11 +165,35 @@ def _both(world: World, kind: str) -> dict[str, Built]:
     return {name: BUILDERS[kind](world, side) for name, side in sides(world).items()}
 
 
-def _refused_like_missing(client: Client, url: str, missing: str, marker: str) -> None:
-    response, absent = client.get(url), client.get(missing)
-    assert response.status_code in (403, 404), (url, response.status_code)
-    assert response.status_code == absent.status_code, url
+def _url(spec: str, record: Built, missing: bool = False) -> str:
+    pk = record.pk + 10_000 if missing else record.pk
+    spec = spec.format(id=pk, provider=record.provider)
+    if spec.startswith("/"):
+        return spec
+    name, mark, query = spec.partition("?")
+    try:
+        path = reverse(name, args=[pk])
+    except NoReverseMatch:
+        path = reverse(name)
+    return path + mark + query
+
+
+def _rows(response) -> list[dict]:
+    body = response.json()
+    return body["results"] if isinstance(body, dict) else body
+
+
+def _like_missing(client: Client, method: str, url: str, missing: str, marker: str,
+                  data: dict | None = None) -> None:
+    """The same answer as for a record that does not exist, and nothing of the record."""
+    kwargs = {"content_type": "application/json"} if url.startswith("/api/") and data else {}
+    response = getattr(client, method)(url, data or {}, **kwargs)
+    absent = getattr(client, method)(missing, data or {}, **kwargs)
+    assert response.status_code == absent.status_code, (url, response.status_code)
+    assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
     assert marker not in response.content.decode(), url
+    if url.startswith("/api/"):
+        assert response.json() == absent.json(), url
 
 
 @pytest.mark.django_db
@@ -152,30 +202,39 @@ def _refused_like_missing(client: Client, url: str, missing: str, marker: str) -
 def test_a_record_of_the_other_district_answers_like_a_missing_one(world, kind, who, target):
     record = _both(world, kind)[target]
     client = _client(world, who)
-    for name in KINDS[kind].pages:
-        _refused_like_missing(client, reverse(name, args=[record.pk]),
-                              reverse(name, args=[record.pk + 10_000]), record.marker)
-    for path in KINDS[kind].endpoints:
-        url, missing = path.format(id=record.pk), path.format(id=record.pk + 10_000)
-        _refused_like_missing(client, url, missing, record.marker)
-        assert client.get(url).json() == client.get(missing).json(), url
+    for spec in KINDS[kind].pages + KINDS[kind].endpoints:
+        _like_missing(client, "get", _url(spec, record), _url(spec, record, missing=True),
+                      record.marker)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", [k for k in KINDS if KINDS[k].posts])
+@pytest.mark.parametrize(("who", "target"), ACTORS)
+def test_an_action_on_the_other_districts_record_answers_like_a_missing_one(world, kind, who,
+                                                                           target):
+    record = _both(world, kind)[target]
+    client = _client(world, who)
+    for spec, data in KINDS[kind].posts:
+        _like_missing(client, "post", _url(spec, record), _url(spec, record, missing=True),
+                      record.marker, data)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize(("who", "target"), ACTORS)
 def test_lists_leave_out_the_other_district(world, kind, who, target):
-    record = _both(world, kind)[target]
+    built = _both(world, kind)
+    record, own = built[target], built["home" if target == "away" else "away"]
     client = _client(world, who)
-    for name in KINDS[kind].lists:
-        page = client.get(reverse(name))
-        assert page.status_code in (200, 403), (name, page.status_code)
+    for name in KINDS[kind].lists:  # as the actor opens them: naming their own side
+        page = client.get(_url(name, own))
+        assert page.status_code in (200, 403, 404), (name, page.status_code)
         assert record.marker not in page.content.decode(), name
     for path in KINDS[kind].api_lists:
         response = client.get(path)
         assert response.status_code in (200, 403), (path, response.status_code)
         if response.status_code == 200:
-            assert record.pk not in {row["id"] for row in response.json()["results"]}, path
+            assert record.pk not in {row["id"] for row in _rows(response)}, path
 
 
 @pytest.mark.django_db
@@ -183,12 +242,17 @@ def test_lists_leave_out_the_other_district(world, kind, who, target):
 def test_each_district_sees_its_own_records(world, kind):
     """The refusals above mean something: the same roles do see their own side's record."""
     built = _both(world, kind)
-    for home in KINDS[kind].owners:
+    k = KINDS[kind]
+    for home in k.owners:
         for who, record in ((home, built["home"]), (PAIRS[home], built["away"])):
             client = _client(world, who)
-            page = client.get(reverse(KINDS[kind].pages[0], args=[record.pk]))
-            assert page.status_code == 200, (who, kind)
-            assert record.marker in page.content.decode(), (who, kind)
-            if KINDS[kind].lists:
-                listed = client.get(reverse(KINDS[kind].lists[0])).content.decode()
+            if k.pages:
+                page = client.get(_url(k.pages[0], record))
+                assert page.status_code == 200, (who, kind)
+                assert record.marker in page.content.decode(), (who, kind)
+            if k.lists:
+                listed = client.get(_url(k.lists[0], record)).content.decode()
                 assert record.marker in listed, (who, kind)
+            if k.api_lists:
+                rows = _rows(client.get(k.api_lists[0]))
+                assert record.pk in {row["id"] for row in rows}, (who, kind)

@@ -123,7 +123,3 @@ def has_perm(actor: Any, perm: str) -> bool:
 def require(actor: Any, perm: str) -> None:
     if not has_perm(actor, perm):
         raise PermissionDenied(str(_("You are not allowed to do this.")))
-
-
-def is_provider_staff(actor: Any) -> bool:
-    return not actor.is_superuser and getattr(actor, "role", "") in PROVIDER_ROLES

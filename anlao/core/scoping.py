@@ -53,9 +53,10 @@ def area_in_scope(actor: Any, area: Any) -> bool:
 
 
 def areas_in_scope(actor: Any, areas: Iterable[Any]) -> bool:
-    """Whether every one of ``areas`` lies inside the jurisdiction (an empty set does not)."""
-    areas = list(areas)
-    return bool(areas) and all(area_in_scope(actor, a) for a in areas)
+    """Whether every one of ``areas`` (a contract's streets, say) lies inside the
+    jurisdiction: an actor may change a record tied to several areas only if they answer for
+    all of them."""
+    return all(area_in_scope(actor, a) for a in areas)
 
 
 def scope_by_area(qs: QuerySet[M], actor: Any, *fields: str) -> QuerySet[M]:

@@ -43,12 +43,18 @@ def elders_visible(actor: Any) -> QuerySet[Elder]:
             return qs.none()
         return qs.filter(contacts__phone=actor.phone, status=ElderStatus.ACTIVE).distinct()
     if sees_by_organisation(actor):
-        today = timezone.localdate()
-        links = ServiceLink.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today),
-                                           start_date__lte=today)
-        return qs.filter(pk__in=scope_by_organisation(links, actor, "organisation")
-                         .values("elder_id"))
+        return elders_served(actor)
     return scope_by_area(qs, actor, "residence_area")
+
+
+def elders_served(actor: Any) -> QuerySet[Elder]:
+    """Elders with a service link to the actor's organisation open today (what provider
+    staff see; what a partner may order for)."""
+    today = timezone.localdate()
+    links = ServiceLink.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today),
+                                       start_date__lte=today)
+    return Elder.objects.filter(
+        pk__in=scope_by_organisation(links, actor, "organisation").values("elder_id"))
 
 
 def birth_range_for_age(lo: int, hi: int, on: dt.date) -> tuple[dt.date, dt.date]:

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from anlao.accounts.models import Organisation, OrganisationType
 from anlao.areas.models import Area
 from anlao.core.errors import NotFound
-from anlao.core.roles import has_perm, is_provider_staff
-from anlao.core.scoping import jurisdiction_paths
+from anlao.core.roles import has_perm
+from anlao.core.scoping import scope
 from anlao.homecare.models import (
     Contract,
     ContractItem,
@@ -27,17 +28,35 @@ def items_all() -> QuerySet[ServiceItem]:
     return ServiceItem.objects.order_by("category", "code")
 
 
+def providers_in_scope(actor: Any) -> QuerySet[Organisation]:
+    """Home-care providers the actor may see and act on: provider staff their own
+    organisation; everyone else the providers based in, or contracted for a street of, their
+    jurisdiction (a city administrator: every provider of the city)."""
+    qs = Organisation.objects.filter(type=OrganisationType.PROVIDER)
+    if not has_perm(actor, "homecare.view"):
+        return qs.none()
+    return scope(qs, actor, area=("area", "homecare_contracts__streets"), organisation="pk")
+
+
+def provider_in_scope_get(actor: Any, provider_id: Any) -> Organisation:
+    """One provider of ``providers_in_scope``; ``NotFound`` for any other, or none."""
+    try:
+        pk = int(provider_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound("provider not found") from exc
+    provider = providers_in_scope(actor).filter(pk=pk).select_related("area").first()
+    if provider is None:
+        raise NotFound("provider not found")
+    return provider
+
+
 def contracts_visible(actor: Any) -> QuerySet[Contract]:
+    """Provider staff their organisation's contracts; everyone else the contracts covering a
+    street of their jurisdiction."""
     if not has_perm(actor, "homecare.view"):
         return Contract.objects.none()
-    qs = Contract.objects.all()
-    if is_provider_staff(actor):
-        return qs.filter(provider_id=actor.organisation_id or -1)
-    paths = jurisdiction_paths(actor)
-    if paths is None:
-        return qs.select_related("provider")
-    return qs.filter(streets__in=Area.objects.under(*paths).values("id")).distinct() \
-        .select_related("provider") if paths else qs.none()
+    return scope(Contract.objects.all(), actor, area="streets",
+                 organisation="provider").select_related("provider")
 
 
 def contract_get(actor: Any, contract_id: Any) -> Contract:

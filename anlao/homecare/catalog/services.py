@@ -17,12 +17,13 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from anlao.accounts.models import Organisation, OrganisationType
+from anlao.accounts.models import Organisation
 from anlao.areas.models import Area, AreaLevel
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, PermissionDenied, ValidationFailed
-from anlao.core.roles import Role, require
-from anlao.core.scoping import area_in_scope
+from anlao.core.roles import require
+from anlao.core.scoping import areas_in_scope, sees_by_organisation
+from anlao.homecare.catalog.selectors import providers_in_scope
 from anlao.homecare.models import (
     Category,
     Contract,
@@ -142,12 +143,14 @@ def catalog_load(*, actor: Any, path: Path | None = None) -> int:
 # --- contracts -------------------------------------------------------------------------------
 
 def acting_provider(actor: Any, provider_id: Any) -> Organisation:
-    org = Organisation.objects.filter(pk=as_int(provider_id), type=OrganisationType.PROVIDER,
-                                      is_active=True).first()
+    """An active provider in the actor's scope (``providers_in_scope``): provider staff are
+    refused any but their own; anyone else is asked to choose one of theirs."""
+    pk = as_int(provider_id)
+    if sees_by_organisation(actor) and pk != actor.organisation_id:
+        raise PermissionDenied(_("You may only act for your own organisation."))
+    org = providers_in_scope(actor).filter(pk=pk, is_active=True).first()
     if org is None:
         raise ValidationFailed({"provider": [_("Choose a home-care provider.")]})
-    if actor.role == Role.PROVIDER_MANAGER and org.pk != actor.organisation_id:
-        raise PermissionDenied(_("You may only act for your own organisation."))
     return org
 
 
@@ -165,7 +168,7 @@ def _streets(actor: Any, codes: list[str], e: dict[str, list[str]]) -> list[Area
         e.setdefault("streets", []).append(_("Choose at least one street."))
     elif len(streets) != len(codes):
         e.setdefault("streets", []).append(_("Only streets (街道) can be served."))
-    elif not all(area_in_scope(actor, s) for s in streets):
+    elif not areas_in_scope(actor, streets):
         e.setdefault("streets", []).append(_("A street lies outside your jurisdiction."))
     return streets
 
@@ -240,7 +243,7 @@ def _overlaps(contract: Contract) -> list[str]:
 def contract_activate(*, actor: Any, contract_id: int) -> Contract:
     require(actor, "contract.manage")
     contract = Contract.objects.select_for_update().filter(pk=contract_id).first()
-    if contract is None or not all(area_in_scope(actor, s) for s in contract.streets.all()):
+    if contract is None or not areas_in_scope(actor, contract.streets.all()):
         raise NotFound(_("No such contract."))
     if contract.state != ContractState.DRAFT:
         raise ValidationFailed({"state": [_("Only a draft contract can be activated.")]})
@@ -259,7 +262,7 @@ def contract_activate(*, actor: Any, contract_id: int) -> Contract:
 def contract_end(*, actor: Any, contract_id: int) -> Contract:
     require(actor, "contract.manage")
     contract = Contract.objects.select_for_update().filter(pk=contract_id).first()
-    if contract is None or not all(area_in_scope(actor, s) for s in contract.streets.all()):
+    if contract is None or not areas_in_scope(actor, contract.streets.all()):
         raise NotFound(_("No such contract."))
     if contract.state != ContractState.ACTIVE:
         raise ValidationFailed({"state": [_("Only an active contract can be ended.")]})

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anlao.accounts.models import Organisation, OrganisationType
 from anlao.areas.selectors import streets_for
 from anlao.core.errors import ServiceError, ValidationFailed
 from anlao.core.http import error_text, service_errors_as_http
@@ -112,8 +111,8 @@ def contract_new(request: HttpRequest) -> HttpResponse:
     return render(request, "homecare/contract_form.html", {
         "nav": "homecare", "errors": errors, "data": data, "items": items,
         "chosen_streets": data.getlist("streets") if data else [],
-        "providers": Organisation.objects.filter(type=OrganisationType.PROVIDER,
-                                                 is_active=True).order_by("name"),
+        "providers": selectors.providers_in_scope(request.user).filter(
+            is_active=True).order_by("name"),
         "streets": streets_for(request.user)})
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from anlao.core.audit import audit
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
 from anlao.core.roles import require
+from anlao.core.scoping import scope_by_organisation
 from anlao.homecare.dispatch.build import (
     PLANNABLE,
     BuildOptions,
@@ -151,10 +152,9 @@ def _conditional_bulk_update(visits: list[Visit], chunk: int = 200) -> None:
 
 def _visit_for(actor: Any, visit_id: int) -> Visit:
     require(actor, "dispatch.manage")
-    qs = Visit.objects.select_related("order__item", "provider", "caregiver__caregiver")
-    if not actor.is_superuser:
-        qs = qs.filter(provider_id=actor.organisation_id)
-    visit = qs.filter(pk=visit_id).first()
+    qs = scope_by_organisation(Visit.objects.all(), actor, "provider")
+    visit = qs.select_related("order__item", "provider", "caregiver__caregiver").filter(
+        pk=visit_id).first()
     if visit is None:
         raise NotFound(_("No such visit."))
     if visit.state not in PLANNABLE:

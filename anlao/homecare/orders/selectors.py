@@ -11,13 +11,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import QuerySet, Sum
 
-from anlao.areas.models import Area
+from anlao.areas.selectors import area_by_code
 from anlao.core.errors import NotFound
-from anlao.core.roles import Role, has_perm, is_provider_staff
-from anlao.core.scoping import scope_by_area
+from anlao.core.roles import Role, has_perm
+from anlao.core.scoping import narrow_to_area, scope, scope_by_organisation
 from anlao.credit.models import CreditEntry
 from anlao.credit.selectors import has_line, next_month
 from anlao.homecare.models import (
@@ -27,7 +26,7 @@ from anlao.homecare.models import (
     Visit,
 )
 from anlao.people.models import Elder
-from anlao.people.selectors import elder_get, elders_visible
+from anlao.people.selectors import elder_get, elders_served, elders_visible
 
 
 def is_partner(actor: Any) -> bool:
@@ -40,16 +39,12 @@ def orderable_elder(actor: Any, elder_id: Any) -> Elder:
     ``people.selectors.elder_get``. ``NotFound`` otherwise."""
     if not is_partner(actor):
         return elder_get(actor=actor, elder_id=elder_id)
-    today = timezone.localdate()
     try:
         pk = int(elder_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("elder not found") from exc
-    elder = Elder.objects.filter(
-        Q(service_links__end_date__isnull=True) | Q(service_links__end_date__gte=today),
-        pk=pk, service_links__organisation_id=actor.organisation_id or -1,
-        service_links__start_date__lte=today,
-    ).select_related("residence_area", "residence_area__parent").first()
+    elder = elders_served(actor).filter(pk=pk).select_related(
+        "residence_area", "residence_area__parent").first()
     if elder is None:
         raise NotFound("elder not found")
     return elder
@@ -59,13 +54,11 @@ def orders_visible(actor: Any) -> QuerySet[Order]:
     if not has_perm(actor, "homecare.view") and not has_perm(actor, "order.create"):
         return Order.objects.none()
     qs = Order.objects.all()
-    if is_provider_staff(actor):
-        return qs.filter(provider_id=actor.organisation_id or -1)
     if is_partner(actor):
-        return qs.filter(created_by__organisation_id=actor.organisation_id or -1)
+        return scope_by_organisation(qs, actor, "created_by__organisation")
     if getattr(actor, "role", "") == "family":  # the portal: their own elders' orders
         return qs.filter(elder__in=elders_visible(actor).values("pk"))
-    return scope_by_area(qs, actor, "elder__residence_area")
+    return scope(qs, actor, area="elder__residence_area", organisation="provider")
 
 
 @dataclass
@@ -92,9 +85,7 @@ def orders_for(actor: Any, f: OrderFilters | None = None) -> QuerySet[Order]:
     if f.elder:
         qs = qs.filter(elder_id=f.elder)
     if f.street:
-        area = Area.objects.current().filter(code=f.street).first()
-        qs = qs.filter(elder__residence_area__in=Area.objects.under(area.path).values("id")) \
-            if area else qs.none()
+        qs = narrow_to_area(qs, actor, "elder__residence_area", area_by_code(f.street))
     return qs.select_related("elder", "elder__residence_area", "elder__residence_area__parent",
                              "item", "provider", "visit", "visit__caregiver__caregiver") \
         .order_by("-date", "window_start", "id")
@@ -113,12 +104,10 @@ def order_get(actor: Any, order_id: Any) -> Order:
 
 def care_plans_for(actor: Any, elder_id: int | None = None) -> QuerySet[CarePlan]:
     qs = CarePlan.objects.all()
-    if is_provider_staff(actor):
-        qs = qs.filter(provider_id=actor.organisation_id or -1)
-    elif is_partner(actor):
-        qs = qs.filter(created_by__organisation_id=actor.organisation_id or -1)
+    if is_partner(actor):
+        qs = scope_by_organisation(qs, actor, "created_by__organisation")
     elif has_perm(actor, "homecare.view"):
-        qs = scope_by_area(qs, actor, "elder__residence_area")
+        qs = scope(qs, actor, area="elder__residence_area", organisation="provider")
     else:
         return qs.none()
     if elder_id:

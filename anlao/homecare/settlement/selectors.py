@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from anlao.accounts.models import Organisation, OrganisationType
-from anlao.areas.models import Area
+from anlao.accounts.models import Organisation
 from anlao.core.errors import NotFound
-from anlao.core.roles import has_perm, is_provider_staff
-from anlao.core.scoping import jurisdiction_paths
+from anlao.core.roles import has_perm
+from anlao.homecare.catalog.selectors import providers_in_scope
 from anlao.homecare.models import (
     Settlement,
     SettlementLine,
@@ -21,21 +20,11 @@ from anlao.homecare.models import (
 
 
 def providers_visible(actor: Any) -> QuerySet[Organisation]:
-    """Providers whose settlements the actor may see: provider staff their own organisation;
-    area staff and auditors the providers based in, or contracted for a street of, their
-    jurisdiction."""
-    qs = Organisation.objects.filter(type=OrganisationType.PROVIDER)
+    """Providers whose settlements the actor may see: those in scope
+    (``catalog.selectors.providers_in_scope``), for those who may read settlements."""
     if not has_perm(actor, "settlement.view"):
-        return qs.none()
-    if is_provider_staff(actor):
-        return qs.filter(pk=actor.organisation_id)
-    paths = jurisdiction_paths(actor)
-    if paths is None:
-        return qs
-    if not paths:
-        return qs.none()
-    areas = Area.objects.under(*paths).values("id")
-    return qs.filter(Q(area__in=areas) | Q(homecare_contracts__streets__in=areas)).distinct()
+        return Organisation.objects.none()
+    return providers_in_scope(actor)
 
 
 def settlements_visible(actor: Any) -> QuerySet[Settlement]:

@@ -20,8 +20,8 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from anlao.core.roles import has_perm, is_provider_staff
-from anlao.core.scoping import scope_by_area
+from anlao.core.roles import has_perm
+from anlao.core.scoping import scope
 from anlao.homecare.models import Anomaly, Category, Visit, VisitState
 from anlao.homecare.settlement.services import next_month
 from anlao.homecare.visits.anomalies import RULE_LABELS
@@ -40,9 +40,8 @@ def on_time_minutes() -> int:
 def visits_visible(actor: Any) -> QuerySet[Visit]:
     if not has_perm(actor, "homecare.view"):
         return Visit.objects.none()
-    if is_provider_staff(actor):
-        return Visit.objects.filter(provider_id=actor.organisation_id)
-    return scope_by_area(Visit.objects.all(), actor, "order__elder__residence_area")
+    return scope(Visit.objects.all(), actor, area="order__elder__residence_area",
+                 organisation="provider")
 
 
 def _month(actor: Any, period: dt.date) -> QuerySet[Visit]:

@@ -14,6 +14,7 @@ from anlao.accounts.models import Organisation
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, PermissionDenied, ValidationFailed
 from anlao.core.roles import Role, require
+from anlao.homecare.catalog.selectors import providers_in_scope
 from anlao.homecare.catalog.services import SKILL_RE, acting_provider, as_int
 from anlao.homecare.models import (
     CaregiverProfile,
@@ -83,7 +84,8 @@ def caregiver_profile_save(*, actor: Any, caregiver_id: Any, provider_id: Any,
     if e:
         raise ValidationFailed(e)
     profile = CaregiverProfile.objects.select_for_update().filter(caregiver=caregiver).first()
-    if profile and profile.provider_id != provider.pk and actor.role == Role.PROVIDER_MANAGER:
+    if profile and profile.provider_id != provider.pk \
+            and not providers_in_scope(actor).filter(pk=profile.provider_id).exists():
         raise PermissionDenied(_("You may only act for your own organisation."))
     before = snapshot(profile) if profile else None
     profile = profile or CaregiverProfile(caregiver=caregiver)
@@ -111,9 +113,9 @@ def _login_for(provider: Organisation, user_id: Any) -> int:
 def leave_add(*, actor: Any, profile_id: int, start: dt.date, end: dt.date,
               reason: str = "") -> Leave:
     require(actor, "homecare.staff")
-    profile = CaregiverProfile.objects.filter(pk=profile_id).first()
-    if profile is None or (actor.role == Role.PROVIDER_MANAGER
-                           and profile.provider_id != actor.organisation_id):
+    profile = CaregiverProfile.objects.filter(
+        pk=profile_id, provider__in=providers_in_scope(actor).values("pk")).first()
+    if profile is None:
         raise NotFound(_("No such caregiver."))
     if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:
         raise ValidationFailed({"end": [_("The end cannot be before the start.")]})

@@ -17,12 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from anlao.accounts.models import Organisation, OrganisationType
-from anlao.core.errors import NotFound, ServiceError
+from anlao.accounts.models import Organisation
+from anlao.core.errors import NotFound, PermissionDenied, ServiceError
 from anlao.core.form_errors import service_error_onto
 from anlao.core.http import error_text, form_date
-from anlao.core.roles import Role, has_perm
+from anlao.core.roles import has_perm
+from anlao.core.scoping import sees_by_organisation
 from anlao.homecare.models import CaregiverProfile
+from anlao.homecare.team import selectors
 from anlao.homecare.team.services import caregiver_profile_save, leave_add
 from anlao.workforce.models import SkillLevel
 
@@ -31,40 +33,32 @@ WEEKDAYS = [gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gette
 
 
 def _provider(request: HttpRequest) -> Organisation:
-    if not has_perm(request.user, "homecare.staff"):
-        raise DjangoPermissionDenied
-    user = request.user
-    if user.role == Role.PROVIDER_MANAGER:
-        if user.organisation is None:
-            raise Http404
-        return user.organisation
-    provider = Organisation.objects.filter(pk=request.GET.get("provider") or 0,
-                                           type=OrganisationType.PROVIDER).first()
-    if provider is None:
-        raise Http404
-    return provider
+    """The provider whose team is shown: the manager's own, or the officer's choice in
+    their scope (another district's provider answers 404, like a missing one)."""
+    try:
+        return selectors.team_provider(request.user, request.GET.get("provider"))
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied from exc
+    except NotFound as exc:
+        raise Http404 from exc
 
 
 def _profile(provider: Organisation, pk: int) -> CaregiverProfile:
-    profile = (CaregiverProfile.objects.filter(pk=pk, provider=provider)
-               .select_related("caregiver", "user").first())
-    if profile is None:
-        raise Http404
-    return profile
+    try:
+        return selectors.team_profile_get(provider, pk)
+    except NotFound as exc:
+        raise Http404 from exc
 
 
 @login_required
 def team(request: HttpRequest) -> HttpResponse:
     if not has_perm(request.user, "homecare.staff"):
         raise DjangoPermissionDenied
-    if request.user.role != Role.PROVIDER_MANAGER and not request.GET.get("provider"):
-        providers = Organisation.objects.filter(type=OrganisationType.PROVIDER, is_active=True)
+    if not sees_by_organisation(request.user) and not request.GET.get("provider"):
         return render(request, "homecare/team_providers.html",
-                      {"nav": "homecare", "providers": providers})
+                      {"nav": "homecare", "providers": selectors.team_providers(request.user)})
     provider = _provider(request)
-    profiles = (CaregiverProfile.objects.filter(provider=provider)
-                .select_related("caregiver", "user").prefetch_related("leaves")
-                .order_by("-is_active", "caregiver__name"))
+    profiles = selectors.team_profiles(provider)
     today = dt.date.today()
     rows = [{"p": p, "hours": _hours_text(p.working_hours),
              "leave": [lv for lv in p.leaves.all() if lv.end >= today][:2]} for p in profiles]

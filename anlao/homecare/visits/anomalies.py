@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anlao.areas.models import Area
+from anlao.areas.selectors import area_by_code
 from anlao.core.audit import audit
 from anlao.core.errors import NotFound, ServiceError
-from anlao.core.roles import has_perm, is_provider_staff, require
-from anlao.core.scoping import scope_by_area
+from anlao.core.roles import has_perm, require
+from anlao.core.scoping import narrow_to_area, scope
 from anlao.homecare.models import Anomaly, AnomalyState, Channel, Review, Visit, VisitState
 from anlao.people.models import ElderStatus
 
@@ -291,11 +291,8 @@ def review_refresh(visit: Visit, *, actor: Any) -> str:
 
 def visits_scope(qs: QuerySet, actor: Any, prefix: str = "") -> QuerySet:
     """Provider staff see their organisation's visits; others the elders of their areas."""
-    if is_provider_staff(actor):
-        if not actor.organisation_id:
-            return qs.none()
-        return qs.filter(**{f"{prefix}provider_id": actor.organisation_id})
-    return scope_by_area(qs, actor, f"{prefix}order__elder__residence_area")
+    return scope(qs, actor, area=f"{prefix}order__elder__residence_area",
+                 organisation=f"{prefix}provider")
 
 
 def may_see_anomalies(actor: Any) -> bool:
@@ -323,9 +320,8 @@ def anomalies_for(actor: Any, filters: AnomalyFilters | None = None) -> QuerySet
     if f.provider:
         qs = qs.filter(visit__provider_id=f.provider)
     if f.street:
-        street = Area.objects.current().filter(code=f.street).first()
-        qs = qs.filter(visit__order__elder__residence_area__path__startswith=street.path) \
-            if street else qs.none()
+        qs = narrow_to_area(qs, actor, "visit__order__elder__residence_area",
+                            area_by_code(f.street))
     return qs.select_related("visit__order__elder__residence_area__parent",
                              "visit__order__item", "visit__provider",
                              "visit__caregiver__caregiver").order_by("visit__date", "id")

@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anlao.accounts.models import Organisation, OrganisationType
 from anlao.areas.selectors import streets_for
 from anlao.core.api_support import client_ip
 from anlao.core.errors import ServiceError
 from anlao.core.http import error_text, service_errors_as_http
 from anlao.core.masking import mask_address
-from anlao.core.roles import has_perm, is_provider_staff
+from anlao.core.roles import has_perm
+from anlao.homecare.catalog.selectors import providers_in_scope
 from anlao.homecare.models import AnomalyState, FollowUpMethod, VisitState
 from anlao.homecare.visits import anomalies, selectors, services
 
@@ -188,11 +188,6 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-def _providers(actor: Any) -> Any:
-    qs = Organisation.objects.filter(type=OrganisationType.PROVIDER).order_by("name")
-    return qs.filter(pk=actor.organisation_id) if is_provider_staff(actor) else qs
-
-
 def _without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -217,7 +212,7 @@ def anomaly_list(request: HttpRequest) -> HttpResponse:
     return render(request, "homecare/anomalies.html", {
         "nav": "homecare", "rows": rows, "page": page, "f": f, "rules": anomalies.RULE_LABELS,
         "states": AnomalyState.choices, "streets": streets_for(request.user),
-        "providers": _providers(request.user),
+        "providers": providers_in_scope(request.user).order_by("name"),
         "can_review": has_perm(request.user, "visit.review"),
         "querystring": _without_page(request)})
 
