@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "anlao.homecare",
     "anlao.alarms",
     "anlao.portal",
+    "anlao.planning",
     "anlao.demo",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("", include("anlao.accounts.urls")),
+    path("", include("anlao.planning.urls")),
     path("", include("anlao.core.urls")),
     path("elders/", include("anlao.people.urls")),
     path("assessments/", include("anlao.assessments.urls")),

@@ -235,7 +235,8 @@ def test_coma_needs_consciousness_scored_zero(aw):
     assert "answers.B.3.9" in exc.value.errors
 
 
-def test_a_final_assessment_reclassifies_the_elders_open_waitlist_application(aw):
+def test_a_final_assessment_reclassifies_the_elders_open_waitlist_application(
+        aw, django_capture_on_commit_callbacks):
     from anlao.waitlist import services as ws
     from tests.waitlist_fixtures import make_home
 
@@ -245,7 +246,8 @@ def test_a_final_assessment_reclassifies_the_elders_open_waitlist_application(aw
     app = ws.waitlist_apply(actor=aw.worker_a1, elder_id=aw.elder_a1.pk, facility_id=home.pk,
                             bed_category="nursing")
     assert app.class_code == "general"  # 80+ only
-    finalised(aw, 20)  # level 4: disabled, and on dibao → priority
+    with django_capture_on_commit_callbacks(execute=True):  # the waitlist reacts after commit
+        finalised(aw, 20)  # level 4: disabled, and on dibao → priority
     app.refresh_from_db()
     assert app.class_code == "priority"
     assert (app.events.last().kind, app.events.last().reason) == ("class_set", "reassessment")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import os
+import signal
 import zoneinfo
 
 import pytest
+from django.core.management import call_command
 
 from anlao.core import periodic
 from anlao.core.models import PeriodicRun
@@ -81,3 +85,29 @@ def test_the_hourly_job_lapses_overdue_waitlist_offers_without_a_user(world):
     app.refresh_from_db()
     assert (app.status, app.events.last().kind, app.events.last().actor) == (
         "waiting", "lapsed", None)
+
+
+def _stop_the_loop(*, now: dt.datetime) -> str:
+    os.kill(os.getpid(), signal.SIGTERM)  # as systemd would, while this job runs
+    CALLS.append(now)
+    return "finished anyway"
+
+
+@pytest.mark.django_db
+def test_the_loop_finishes_the_current_job_on_sigterm_and_exits_cleanly(monkeypatch):
+    from anlao.core.management.commands import periodic as command
+
+    closed = []
+    monkeypatch.setattr(command, "close_old_connections", lambda: closed.append(1))
+    stopping = periodic.Job("test.stop", "tests.test_core_periodic:_stop_the_loop", 1)
+    monkeypatch.setattr(periodic, "JOBS", [stopping, HOURLY])
+    CALLS.clear()
+    before = signal.getsignal(signal.SIGTERM)
+    out = io.StringIO()
+    call_command("periodic", loop=True, interval=3600, stdout=out)  # returns: no hour's wait
+    assert len(CALLS) == 1  # the job under way finished, the next one never started
+    assert [r.job for r in PeriodicRun.objects.all()] == ["test.stop"]
+    assert PeriodicRun.objects.get().ok
+    assert "periodic: stopped" in out.getvalue()
+    assert closed == [1, 1]  # stale connections closed before and after the round
+    assert signal.getsignal(signal.SIGTERM) == before

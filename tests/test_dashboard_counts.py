@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from anlao.core.selectors import Dashboard, dashboard_for
 from anlao.people.models import ElderStatus, LivingSituation
+from anlao.planning.selectors import Dashboard, dashboard_for
 from tests.personas import TODAY, make_elder, serve
 
 

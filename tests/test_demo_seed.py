@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from anlao.accounts.models import Organisation, OrganisationType
+from anlao.core import demo_steps
 from anlao.core.errors import ServiceError
 from anlao.core.models import AuditLog
-from anlao.demo import ddl, steps
+from anlao.demo import ddl
 from anlao.demo.services import demo_seed
 from anlao.demo.steps import run_extra_steps
 from anlao.people.models import Contact, Elder, ServiceLink
@@ -133,7 +134,7 @@ def _step(seed, stdout):
 
 
 def test_the_seed_command_prints_progress_and_refuses_a_full_registry(db, monkeypatch):
-    monkeypatch.setattr(steps, "EXTRA_STEPS", [])  # other apps' steps are theirs to test
+    monkeypatch.setattr(demo_steps, "STEPS", {})  # other apps' steps are theirs to test
     out = io.StringIO()
     call_command("seed", elders=500, seed=2, stdout=out)
     assert "500 elders" in out.getvalue()

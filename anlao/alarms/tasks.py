@@ -1,4 +1,4 @@
-"""Thin entry points for the scheduler (anlao/core/periodic.py calls ``sweep(now=)``)."""
+"""Thin entry points for the scheduler (registered in AlarmsConfig.ready)."""
 
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ from anlao.assessments.selectors import (
     is_agency_staff,
     requests_visible,
 )
+from anlao.core import hooks
 from anlao.core.audit import audit, changed, snapshot
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.roles import require
@@ -331,7 +332,5 @@ def make_current_if_latest(*, actor: Any, assessment: Assessment) -> bool:
               after={"ability_level": elder.ability_level},
               note=f"assessment {assessment.pk}")
         # a new level can change a waiting applicant's admission class (DOMAIN §7)
-        from anlao.waitlist.services import waitlist_reclassify_elder
-
-        waitlist_reclassify_elder(actor=actor, elder_id=elder.pk)
+        hooks.emit("elder.level_changed", actor=actor, elder_id=elder.pk)
     return True

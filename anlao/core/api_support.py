@@ -26,7 +26,6 @@ from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
 from pydantic import Field
 
-from anlao.accounts.tokens import token_authenticate
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 
 T = TypeVar("T")
@@ -35,11 +34,21 @@ MAX_PAGE_SIZE = 200
 
 # --- authentication -------------------------------------------------------------------------
 
+# raw token → its user, or None; given by the accounts app (AccountsConfig.ready)
+_token_user: Callable[[str], Any] | None = None
+
+
+def set_token_authenticator(authenticate: Callable[[str], Any]) -> None:
+    """Name the function that turns a raw bearer token into its user (or None)."""
+    global _token_user
+    _token_user = authenticate
+
+
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer anl_…`` — a per-user token (see accounts/tokens.py)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_authenticate(token.strip())
+        user = _token_user(token.strip()) if _token_user is not None else None
         if user is None:
             # Raising (rather than returning None) stops a bad token from falling through to
             # the session: a client that sends a token means that token.

@@ -5,8 +5,9 @@ or a systemd timer, every minute) or in a loop (``--loop``, what ``make demo`` s
 job's time is cut into slots of ``every`` minutes; a job runs when its current slot has no
 ``PeriodicRun`` row yet, and inserting that row is the lock (unique job+slot), so several
 schedulers never run a slot twice and a crashed slot is not retried until the next one.
-Jobs are "module:function" names called with ``now=`` (an aware datetime) and return something
-printable; a job whose module is not installed is skipped.
+Each app registers its own jobs from its ``AppConfig.ready`` (``register_job``), so core names
+no app. Jobs are "module:function" names called with ``now=`` (an aware datetime) and return
+something printable; a job whose module is not installed is skipped.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -33,15 +35,17 @@ class Job:
     offset: int = 0  # minutes after midnight (local time) for daily jobs, e.g. 120 = 02:00
 
 
-JOBS = [
-    Job("facilities.compliance", "anlao.core.periodic_jobs:facilities_compliance", 1440, 120),
-    Job("waitlist.lapse_offers", "anlao.core.periodic_jobs:waitlist_lapse_offers", 60),
-    # EVV: visits checked in on an earlier day and never checked out (after midnight).
-    Job("homecare.missing_check_out", "anlao.homecare.visits.anomalies:anomalies_sweep", 1440, 30),
-    Job("alarms.sweep", "anlao.alarms.tasks:sweep", 1),  # escalation + no movement
-    # Care plans: each plan day's order a week ahead (idempotent: unique plan + date).
-    Job("homecare.care_plans", "anlao.homecare.orders.services:care_plans_daily", 1440, 60),
-]
+# Filled by the apps' AppConfig.ready, in app order; one job per name.
+JOBS: list[Job] = []
+
+
+def register_job(name: str, target: str, every: int, offset: int = 0) -> Job:
+    """Add (or replace) the job ``name``: call ``target`` ("module:function") with ``now=``
+    every ``every`` minutes; daily jobs (``every=1440``) at ``offset`` minutes after midnight."""
+    job = Job(name, target, every, offset)
+    JOBS[:] = [j for j in JOBS if j.name != name]
+    JOBS.append(job)
+    return job
 
 
 def slot_of(job: Job, now: dt.datetime) -> dt.datetime | None:
@@ -62,12 +66,15 @@ def _claim(job: Job, slot: dt.datetime, now: dt.datetime) -> PeriodicRun | None:
         return None  # another scheduler has it, or it already ran
 
 
-def run_due(now: dt.datetime | None = None, jobs: list[Job] | None = None
-            ) -> list[PeriodicRun]:
-    """Run every job whose current slot has not run yet; return the runs made."""
+def run_due(now: dt.datetime | None = None, jobs: list[Job] | None = None,
+            stop: Callable[[], bool] = lambda: False) -> list[PeriodicRun]:
+    """Run every job whose current slot has not run yet; return the runs made. ``stop`` is
+    asked before each job (a shutdown lets the current job finish, then starts no other)."""
     now = now or timezone.now()
     runs = []
     for job in JOBS if jobs is None else jobs:
+        if stop():
+            break
         try:
             func, _why = optional_callable(job.target)
         except ImportError:  # a broken job module must not stop the other jobs

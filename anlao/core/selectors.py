@@ -1,107 +1,35 @@
-"""Reads of the shell pages: the home dashboard's counts and the audit and access logs.
+"""Reads of the audit and access-log pages, scoped to the actor here and nowhere else.
 
-Both are scoped to the actor here and nowhere else. Dashboard numbers are computed on request
-by a handful of aggregate queries over ``people.selectors.elders_visible`` — never stored.
+Core knows no app: users are ``get_user_model()``, scoped by ``core.scoping``, and the kinds
+of record whose rows a viewer may read "because they can see the record" are registered by
+their apps (``register_log_subject``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import CharField, Count, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from anlao.accounts.models import User
-from anlao.areas.models import Area
 from anlao.core.errors import PermissionDenied
 from anlao.core.models import AccessLog, AuditLog
-from anlao.core.roles import has_perm, require
-from anlao.core.scoping import jurisdiction_paths
-from anlao.people.models import ALONE_SITUATIONS, CATEGORY_FIELDS, Elder, ElderStatus
-from anlao.people.selectors import AGE_BANDS, birth_range_for_age, elders_visible
+from anlao.core.roles import has_perm
+from anlao.core.scoping import jurisdiction_paths, scope_by_area
 
-# --- dashboard ---------------------------------------------------------------------------
-
-ABILITY_LEVELS = (0, 1, 2, 3, 4)
+# entity label ("people.elder") → the selector of the records the actor may see now
+_LOG_SUBJECTS: dict[str, Callable[[Any], QuerySet]] = {}
 
 
-@dataclass
-class Dashboard:
-    """What the home page shows; every number counts active elders in the actor's scope."""
-
-    total: int = 0
-    aged_80_plus: int = 0
-    alone: int = 0
-    semi_disabled: int = 0  # ability level 1–2
-    disabled: int = 0  # ability level 3–4
-    by_area: list[tuple[str, int]] = field(default_factory=list)
-    area_level: str = "street"  # "community" when the whole scope lies in one street
-    by_age: list[tuple[str, int]] = field(default_factory=list)
-    by_category: list[tuple[str, int]] = field(default_factory=list)
-    by_ability: list[tuple[int | None, int]] = field(default_factory=list)
-
-
-def _active_elders(actor: Any) -> QuerySet[Elder]:
-    qs = elders_visible(actor)
-    if qs.query.distinct:
-        # Provider staff reach elders through service links; a join can repeat an elder,
-        # and DISTINCT does not survive a GROUP BY, so count each elder once via its key.
-        qs = Elder.objects.filter(pk__in=qs.values("pk"))
-    return qs.filter(status=ElderStatus.ACTIVE)
-
-
-def _headline_counts(qs: QuerySet[Elder], today: dt.date) -> dict[str, int]:
-    """Totals, age bands and categories in one scan (conditional aggregates)."""
-    aggs: dict[str, Any] = {"total": Count("pk")}
-    for band, (lo, hi) in AGE_BANDS.items():
-        aggs[f"age:{band}"] = Count("pk", filter=Q(birth_date__range=birth_range_for_age(
-            lo, hi, today)))
-    aggs["aged_80_plus"] = Count("pk", filter=Q(
-        birth_date__lte=birth_range_for_age(80, 200, today)[1]))
-    for name in CATEGORY_FIELDS:
-        aggs[f"cat:{name}"] = Count("pk", filter=Q(**{name: True}))
-    aggs["cat:disabled"] = Count("pk", filter=Q(disability_grade__isnull=False))
-    aggs["cat:alone"] = Count("pk", filter=Q(living_situation__in=ALONE_SITUATIONS))
-    for level in ABILITY_LEVELS:
-        aggs[f"level:{level}"] = Count("pk", filter=Q(ability_level=level))
-    aggs["level:None"] = Count("pk", filter=Q(ability_level__isnull=True))
-    return qs.aggregate(**aggs)
-
-
-def _by_area(qs: QuerySet[Elder]) -> tuple[str, list[tuple[str, int]]]:
-    """Counts per street; per community when everything visible lies in a single street."""
-    rows = list(qs.values("residence_area__parent_id").annotate(n=Count("pk")))
-    level, key = "street", "residence_area__parent_id"
-    if len(rows) <= 1:
-        level, key = "community", "residence_area_id"
-        rows = list(qs.values(key).annotate(n=Count("pk")))
-    names = dict(Area.objects.filter(pk__in=[r[key] for r in rows]).values_list("pk", "name"))
-    pairs = [(names.get(r[key], "—"), r["n"]) for r in rows]
-    pairs.sort(key=lambda p: (-p[1], p[0]))
-    return level, pairs
-
-
-def dashboard_for(actor: Any, today: dt.date | None = None) -> Dashboard:
-    """The home dashboard of ``actor``: two aggregate scans plus one query for area names."""
-    require(actor, "dashboard.view")
-    today = today or timezone.localdate()
-    qs = _active_elders(actor)
-    c = _headline_counts(qs, today)
-    if not c["total"]:
-        return Dashboard()
-    level, by_area = _by_area(qs)
-    return Dashboard(
-        total=c["total"], aged_80_plus=c["aged_80_plus"], alone=c["cat:alone"],
-        semi_disabled=c["level:1"] + c["level:2"], disabled=c["level:3"] + c["level:4"],
-        by_area=by_area, area_level=level,
-        by_age=[(band, c[f"age:{band}"]) for band in AGE_BANDS],
-        by_category=[(name, c[f"cat:{name}"])
-                     for name in (*CATEGORY_FIELDS, "disabled", "alone")],
-        by_ability=[(lvl, c[f"level:{lvl}"]) for lvl in (*ABILITY_LEVELS, None)],
-    )
+def register_log_subject(entity: str, visible: Callable[[Any], QuerySet]) -> None:
+    """Let rows about ``entity`` show to whoever ``visible(actor)`` returns the record for
+    (rule 2 of ``_log_scope``); called from the owning app's ``AppConfig.ready``."""
+    _LOG_SUBJECTS[entity] = visible
 
 
 # --- audit and access logs ---------------------------------------------------------------
@@ -116,10 +44,10 @@ class LogFilters:
     date_to: dt.date | None = None  # inclusive
 
 
-def _users_within(paths: list[str]) -> QuerySet[User]:
-    """Users whose jurisdiction, or whose organisation's area, lies inside ``paths``."""
-    inside = Area.objects.under(*paths).values("id")
-    return User.objects.filter(Q(areas__in=inside) | Q(organisation__area__in=inside))
+def _users_within(actor: Any) -> QuerySet:
+    """Users one of whose areas, or whose organisation's area, lies inside the actor's
+    jurisdiction."""
+    return scope_by_area(get_user_model().objects.all(), actor, "areas", "organisation__area")
 
 
 def _log_scope(qs: QuerySet, actor: Any) -> QuerySet:
@@ -132,7 +60,8 @@ def _log_scope(qs: QuerySet, actor: Any) -> QuerySet:
        areas, or their organisation's area, lies inside the viewer's areas (so a district
        auditor sees what the district's streets, communities and providers did, and their
        own rows); or
-    2. the row is about an elder (``people.elder``) the viewer can see now.
+    2. the row is about a record the viewer can see now, of a kind its app registered
+       (``register_log_subject``: the elder registry registers ``people.elder``).
 
     Rows of users elsewhere about things elsewhere — another district's auditor, a city
     admin editing another district's elder — stay hidden. Rows without an actor (system
@@ -145,11 +74,11 @@ def _log_scope(qs: QuerySet, actor: Any) -> QuerySet:
         return qs
     if not paths:
         return qs.none()
-    elder_ids = elders_visible(actor).annotate(key=Cast("pk", CharField())).values("key")
-    return qs.filter(
-        Q(actor__in=_users_within(paths).values("pk"))
-        | Q(entity="people.elder", entity_id__in=elder_ids)
-    )
+    visible = Q(actor__in=_users_within(actor).values("pk"))
+    for entity, records in _LOG_SUBJECTS.items():
+        keys = records(actor).annotate(key=Cast("pk", CharField())).values("key")
+        visible |= Q(entity=entity, entity_id__in=keys)
+    return qs.filter(visible)
 
 
 def _filter_logs(qs: QuerySet, f: LogFilters) -> QuerySet:

@@ -1,4 +1,4 @@
-"""The home dashboard and the audit / access-log pages.
+"""The audit and access-log pages.
 
 Views parse input, call one selector and shape rows for the template. Reading a log needs
 ``audit.view``: anyone else gets 403 (the nav link is hidden for them too).
@@ -16,52 +16,16 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from anlao.core import selectors
-from anlao.core.errors import PermissionDenied
 from anlao.core.forms import LogFilterForm
 from anlao.core.masking import mask_address, mask_id_number, mask_phone
 from anlao.core.models import AccessLog, AuditLog
 from anlao.core.roles import has_perm
-from anlao.people.models import CATEGORY_LABELS
 
-EXTRA_CATEGORY_LABELS = {"alone": gettext_lazy("living alone / empty nest / no family")}
-ABILITY_LABELS = {
-    0: gettext_lazy("0 intact"), 1: gettext_lazy("1 mild"), 2: gettext_lazy("2 moderate"),
-    3: gettext_lazy("3 severe"), 4: gettext_lazy("4 total"), None: gettext_lazy("not assessed"),
-}
 # Audit snapshots hold full personal values; the log page shows them masked like lists do.
 MASKS = {"id_number": mask_id_number, "phone": mask_phone, "address": mask_address}
 
-
-def _chart_data(d: selectors.Dashboard) -> dict[str, Any]:
-    """Labels already translated: dashboard.js only draws."""
-    labels = {**CATEGORY_LABELS, **EXTRA_CATEGORY_LABELS}
-    return {
-        "area": {"labels": [n for n, _c in d.by_area], "values": [c for _n, c in d.by_area]},
-        "age": {"labels": [b for b, _c in d.by_age], "values": [c for _b, c in d.by_age]},
-        "category": {"labels": [str(labels[k]) for k, _c in d.by_category],
-                     "values": [c for _k, c in d.by_category]},
-        "ability": {"labels": [str(ABILITY_LABELS[k]) for k, _c in d.by_ability],
-                    "values": [c for _k, c in d.by_ability]},
-        "series_name": _("elders"),
-    }
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    try:
-        dashboard = selectors.dashboard_for(request.user)
-    except PermissionDenied:  # a user without a role sees the empty state
-        dashboard = selectors.Dashboard()
-    return render(request, "core/home.html", {
-        "nav": "home", "d": dashboard, "charts": _chart_data(dashboard),
-    })
-
-
-# --- logs --------------------------------------------------------------------------------
 
 def _require_audit_view(request: HttpRequest) -> None:
     if not has_perm(request.user, "audit.view"):

@@ -136,8 +136,9 @@ def waitlist_reclassify(*, actor: Any, application_id: int) -> bool:
 
 def waitlist_reclassify_elder(*, actor: Any, elder_id: int) -> int:
     """After the elder's ability level changed (a final assessment): set the class of each of
-    their open applications again. Called by the assessment service inside its transaction;
-    the permission was checked there. Returns how many applications changed class."""
+    their open applications again. Runs after the assessment's transaction commits (the
+    ``elder.level_changed`` hook, see WaitlistConfig.ready), as the assessment's actor, whose
+    permission was checked there. Returns how many applications changed class."""
     changed = 0
     policy = load_policy()
     apps = WaitlistApplication.objects.filter(elder_id=elder_id, status__in=ACTIVE_STATUSES)

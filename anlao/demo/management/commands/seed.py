@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true",
                             help="do nothing when the registry already has elders")
         parser.add_argument("--no-extra-steps", action="store_true",
-                            help="skip other apps' demo data (anlao/demo/steps.py)")
+                            help="skip the other apps' registered demo steps")
 
     def handle(self, *args, elders: int, seed: int, reset: bool, if_empty: bool,
                no_extra_steps: bool, **opts):
