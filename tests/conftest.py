@@ -17,7 +17,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Tests never assert time: on a loaded 2-core CI machine Hypothesis's 200 ms deadline and its
 # "too slow" health check would fail correct code.
-hypothesis_settings.register_profile("anlao", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.register_profile(
+    "anlao", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("anlao")
 
 # Every test runs on the same day, whatever day the suite runs: TODAY at 10:00 in the project's
