@@ -210,6 +210,9 @@ TASKS = {
         "BACKEND": os.getenv("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A batch run (e.g. a benefit run) whose worker has not beaten for this long is taken to be
+# dead (killed, machine lost): another worker may claim it (anlao/core/runs.py).
+RUN_STALE_AFTER_SECONDS = envint("RUN_STALE_AFTER_SECONDS", 120)
 
 # --- Domain settings -----------------------------------------------------------------------
 # Rows shown per page in lists.

@@ -55,8 +55,11 @@ class BenefitRun(models.Model):
                                     related_name="+", null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     exported_at = models.DateTimeField(null=True, blank=True)
-    # Set while a computation holds the run, so two workers never compute it together.
+    # Set while a computation holds the run, so two workers never compute it together; the
+    # worker beats on every step, and a claim silent for RUN_STALE_AFTER_SECONDS may be taken
+    # over (core/runs.py).
     busy_since = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)
     progress_step = models.CharField(max_length=32, blank=True)

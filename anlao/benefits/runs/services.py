@@ -3,13 +3,14 @@ runs (补发) created, computed and discarded; the rows a computation stores bes
 entitlements (withheld months, back-pay, overpayments, deductions).
 
 Compute is idempotent: it replaces the run's entitlements whole (delete + insert) in one
-transaction, so a crash halfway leaves the previous result, never a partial one.
+transaction, so a crash halfway leaves the previous result, never a partial one. It holds the
+run through the run execution kernel (``core.runs.claimed``): one worker at a time, a
+heartbeat on every step, and a run whose worker died is taken over after a short silence.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import polars as pl
@@ -36,14 +37,13 @@ from anlao.benefits.models import (
     Withheld,
 )
 from anlao.benefits.policy.programs import get_program, load_programs
-from anlao.benefits.runs import backpay, recovery, supplementary
+from anlao.benefits.runs import backpay, recovery, supplementary, tasks
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, ServiceError
 from anlao.core.roles import require
+from anlao.core.runs import Claim, Progress, claimed
 from anlao.core.scoping import area_in_scope, scope_by_area
 
-Progress = Callable[[str, int, int], None]
-STALE_AFTER = dt.timedelta(hours=2)
 OPEN_STATES = (RunState.DRAFT, RunState.COMPUTED, RunState.REVIEWED)
 AUDIT_FIELDS = ["state", "policy_hash", "paid_count", "total_fen", "elder_count"]
 
@@ -107,7 +107,8 @@ def run_create(*, actor: Any, program: str, period: str, district_code: str,
 
 @transaction.atomic
 def run_queue(*, actor: Any, run_id: int) -> BenefitRun:
-    """Note that a background computation was asked for (the page then shows progress)."""
+    """Queue a background computation (the page then shows progress); the task is enqueued
+    once this transaction commits, so the worker never sees a run not yet queued."""
     require(actor, "benefit.compute")
     run = _run_for(actor, run_id, for_update=True)
     if run.frozen:
@@ -115,25 +116,8 @@ def run_queue(*, actor: Any, run_id: int) -> BenefitRun:
     run.progress_step, run.progress_done, run.error = "queued", 0, ""
     run.save(update_fields=["progress_step", "progress_done", "error"])
     audit(actor=actor, action="benefit_run.queue", obj=run)
+    transaction.on_commit(lambda: tasks.compute_run.enqueue(run_id=run.pk, actor_id=actor.pk))
     return run
-
-
-def _claim(run: BenefitRun) -> None:
-    now = timezone.now()
-    claimed = BenefitRun.objects.filter(
-        Q(busy_since__isnull=True) | Q(busy_since__lt=now - STALE_AFTER),
-        pk=run.pk, state__in=OPEN_STATES,
-    ).update(busy_since=now, error="", progress_step="load", progress_done=0)
-    if claimed != 1:
-        raise ServiceError(_("This run is being computed, or is approved and frozen."),
-                           code="busy")
-
-
-def _step(run: BenefitRun, step: str, done: int, total: int, progress: Progress | None) -> None:
-    BenefitRun.objects.filter(pk=run.pk).update(progress_step=step, progress_done=done,
-                                                progress_total=total)
-    if progress:
-        progress(step, done, total)
 
 
 def run_compute(*, actor: Any, run_id: int, progress: Progress | None = None) -> BenefitRun:
@@ -143,21 +127,17 @@ def run_compute(*, actor: Any, run_id: int, progress: Progress | None = None) ->
     run = _run_for(actor, run_id)
     if run.frozen:
         raise ServiceError(_("An approved run is frozen."), code="frozen")
-    _claim(run)
-    try:
+    with claimed(run, when=Q(state__in=OPEN_STATES), first_step="load", progress=progress,
+                 busy_message=_("This run is being computed, or is approved and frozen.")
+                 ) as claim:
         if run.kind == RunKind.SUPPLEMENTARY:
-            _step(run, "evaluate", 0, 0, progress)
+            claim.step("evaluate")
             lines = supplementary.owed_backpay(actor, run)
             with transaction.atomic():
-                return _store_supplementary(actor, run, lines, progress)
-        result = _evaluate(actor, run, progress)
+                return _store_supplementary(actor, run, lines, claim)
+        result = _evaluate(actor, run, claim)
         with transaction.atomic():
-            return _store(actor, run, result, progress)
-    except Exception as exc:
-        BenefitRun.objects.filter(pk=run.pk).update(error=str(exc)[:2000], progress_step="failed")
-        raise
-    finally:
-        BenefitRun.objects.filter(pk=run.pk).update(busy_since=None)
+            return _store(actor, run, result, claim)
 
 
 def runs_compute(*, actor: Any, run_ids: list[int], progress: Progress | None = None
@@ -168,20 +148,24 @@ def runs_compute(*, actor: Any, run_ids: list[int], progress: Progress | None = 
         return [run_compute(actor=actor, run_id=rid, progress=progress) for rid in run_ids]
 
 
-def _evaluate(actor: Any, run: BenefitRun, progress: Progress | None) -> dict[str, Any]:
+def _evaluate(actor: Any, run: BenefitRun, claim: Claim) -> dict[str, Any]:
     programs = load_programs()
     program = programs[run.program]
     frame = scoped_frame(actor, run.area)
-    _step(run, "evaluate", 0, frame.height, progress)
+    claim.step("evaluate", 0, frame.height)
     result = evaluate(program, frame, parse_period(run.period), programs)
     # evaluate() keeps the frame's row order, so the area codes can be attached as columns.
     result = result.with_columns(frame.get_column("street_code"),
                                  frame.get_column("community_code"))
     start = parse_period(run.period)
+    claim.beat()
+    withheld = backpay.withheld(program, frame, start, result, programs)
+    claim.beat()
+    back = backpay.backpay(run, program, frame)
+    claim.beat()
     return {"program": program, "result": result, "elders": frame.height,
             "registry": frame.select("id", "stored_status", "status_date", "birth_date"),
-            "withheld": backpay.withheld(program, frame, start, result, programs),
-            "backpay": backpay.backpay(run, program, frame),
+            "withheld": withheld, "backpay": back,
             "overpayments": backpay.overpayments(run, program, frame)}
 
 
@@ -192,14 +176,13 @@ def _locked_open(run: BenefitRun) -> tuple[BenefitRun, dict[str, Any]]:
     return run, snapshot(run, AUDIT_FIELDS)
 
 
-def _store(actor: Any, run: BenefitRun, data: dict[str, Any],
-           progress: Progress | None) -> BenefitRun:
+def _store(actor: Any, run: BenefitRun, data: dict[str, Any], claim: Claim) -> BenefitRun:
     run, before = _locked_open(run)
     result, program = data["result"], data["program"]
     prev = previous_run(run, program)
     summary, paid = summarise(prev, result, program.digest)
     paid = backpay.mark_resumed(summary, paid, data["backpay"])
-    writer.replace_rows(run, paid, summary.pop("_changes"), progress)
+    writer.replace_rows(run, paid, summary.pop("_changes"), claim.step)
     _write_backpay(run, data["withheld"], data["backpay"])
     _record_overpayments(actor, run, data["overpayments"])
     summary["deductions"] = _plan_deductions(run, paid)  # overpayments recovered (issue 7)
@@ -343,7 +326,7 @@ def supplementary_create(*, actor: Any, program: str, period: str, district_code
 
 
 def _store_supplementary(actor: Any, run: BenefitRun, lines: pl.DataFrame,
-                         progress: Progress | None) -> BenefitRun:
+                         claim: Claim) -> BenefitRun:
     """Claim the owed lines and back-pay months; replaces the run's rows whole."""
     run, before = _locked_open(run)
     Resend.objects.filter(run=run).delete()
@@ -364,7 +347,7 @@ def _store_supplementary(actor: Any, run: BenefitRun, lines: pl.DataFrame,
     run.total_fen = resend_fen + back_fen
     run.progress_step, run.progress_done, run.progress_total = "done", len(elders), len(elders)
     run.save()
-    _step(run, "done", len(elders), len(elders), progress)
+    claim.step("done", len(elders), len(elders))
     audit(actor=actor, action="benefit_run.compute_supplementary", obj=run, before=before,
           after={**snapshot(run, AUDIT_FIELDS), **run.summary["supplementary"]})
     return run

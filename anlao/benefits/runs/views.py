@@ -24,7 +24,6 @@ from anlao.benefits.policy import labels
 from anlao.benefits.policy.selectors import programs_for
 from anlao.benefits.runs import selectors, services
 from anlao.benefits.runs.present import ACTIVE_STEPS, owed_context, run_context
-from anlao.benefits.runs.tasks import compute_run
 from anlao.core.errors import PermissionDenied, ServiceError
 from anlao.core.roles import has_perm
 
@@ -115,5 +114,4 @@ def run_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def _queue_compute(request: HttpRequest, run: Any) -> None:
     services.run_queue(actor=request.user, run_id=run.pk)
-    compute_run.enqueue(run_id=run.pk, actor_id=request.user.pk)
     messages.info(request, _("The computation is queued; this page follows its progress."))
