@@ -54,6 +54,23 @@ class DeviceOut(Schema):
     last_movement_at: dt.datetime | None
 
 
+class DeviceIn(Schema):
+    partner_id: int = Field(description="The partner organisation that runs the device.")
+    elder_id: int
+    kind: Literal["watch", "pendant", "door_sensor", "movement_sensor"]
+    serial: str = Field(min_length=1, max_length=64,
+                        description="The partner's serial number, unique per partner.")
+
+
+class DeviceRegistered(Schema):
+    id: int
+    partner_id: int
+    elder_id: int
+    kind: str
+    serial: str
+    is_active: bool
+
+
 class StepOut(Schema):
     at: dt.datetime
     action: str
@@ -147,3 +164,14 @@ def alarm_detail(request: HttpRequest, alarm_id: int) -> dict[str, Any]:
               "note": s.note, "detail": s.detail}
              for s in a.steps.select_related("actor")]
     return {**_alarm(a), "steps": steps}
+
+
+@router.post("/devices", response={201: DeviceRegistered, **ERROR_RESPONSES},
+             summary="Register a partner's device for an elder (staff)")
+def device_register(request: HttpRequest, payload: DeviceIn) -> Status:
+    """An elder outside your scope answers 404; a repeated serial of the partner 422."""
+    d = services.device_register(actor=request.auth, partner_id=payload.partner_id,
+                                 elder_id=payload.elder_id, kind=payload.kind,
+                                 serial=payload.serial)
+    return Status(201, {"id": d.pk, "partner_id": d.partner_id, "elder_id": d.elder_id,
+                        "kind": d.kind, "serial": d.serial, "is_active": d.is_active})

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from anlao.accounts.models import Organisation, OrganisationType
 from anlao.alarms.models import (
     OPEN_STATES,
     Alarm,
@@ -80,6 +81,18 @@ def devices_visible(actor: Any) -> QuerySet[Device]:
     if not (has_perm(actor, "device.manage") or has_perm(actor, "alarm.view")):
         return Device.objects.none()
     return scope_by_area(Device.objects.all(), actor, "elder__residence_area")
+
+
+def device_partners() -> QuerySet[Organisation]:
+    """Partner organisations whose devices may be registered (partners are city-wide)."""
+    return Organisation.objects.filter(type=OrganisationType.PARTNER).order_by("name")
+
+
+def partner_get(partner_id: Any) -> Organisation | None:
+    try:
+        return device_partners().filter(pk=int(partner_id)).first()
+    except (TypeError, ValueError):
+        return None
 
 
 def offline_before(now: dt.datetime) -> dt.datetime:

@@ -25,7 +25,7 @@ from anlao.alarms.models import (
     StepAction,
 )
 from anlao.alarms.responders import responders_for
-from anlao.alarms.selectors import alarm_get
+from anlao.alarms.selectors import alarm_get, partner_get
 from anlao.alarms.validation import clean_at, clean_raise
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
@@ -297,14 +297,15 @@ def alarm_close(*, actor: Any, alarm_id: Any, outcome: str, note: str = "",
 # --- devices (staff) ------------------------------------------------------------------------
 
 @transaction.atomic
-def device_register(*, actor: Any, partner: Any, elder_id: Any, kind: str, serial: str
+def device_register(*, actor: Any, partner_id: Any, elder_id: Any, kind: str, serial: str
                     ) -> Device:
     """Record a partner's device installed for an elder in the actor's scope."""
     require(actor, "device.manage")
     elder = elder_get(actor=actor, elder_id=elder_id)
+    partner = partner_get(partner_id)
     serial = (serial or "").strip()
     errors: dict[str, list[str]] = {}
-    if getattr(partner, "type", "") != "partner":
+    if partner is None:
         errors["partner"] = [_("Choose a partner organisation.")]
     if kind not in {k for k, _label in Device._meta.get_field("kind").choices}:
         errors["kind"] = [_("Choose a device kind.")]
