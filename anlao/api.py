@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,7 +11,8 @@ from pydantic import Field
 
 from anlao.alarms.api import router as alarms_router
 from anlao.areas.models import AreaLevel
-from anlao.areas.selectors import areas_for
+from anlao.areas.selectors import area_get, areas_for
+from anlao.areas.services import area_close as area_close_service
 from anlao.assessments.api import router as assessments_router
 from anlao.benefits.api import router as benefits_router
 from anlao.core.api_support import ERROR_RESPONSES, AnlaoAPI
@@ -87,6 +89,27 @@ def areas(request: HttpRequest, level: AreaLevel | None = None) -> list[dict[str
     qs = areas_for(request.auth, level=level).select_related("parent")
     return [{"code": a.code, "name": a.name, "level": a.level,
              "parent_code": a.parent.code if a.parent_id else None} for a in qs]
+
+
+class AreaCloseIn(Schema):
+    valid_to: dt.date = Field(description="The first day the area no longer exists.")
+
+
+class AreaClosedOut(AreaOut):
+    valid_from: dt.date
+    valid_to: dt.date
+
+
+@areas_router.post("/areas/{code}/close", response={200: AreaClosedOut, **ERROR_RESPONSES},
+                   summary="Close an area (divisions merge)")
+def area_close(request: HttpRequest, code: str, payload: AreaCloseIn) -> dict[str, Any]:
+    """City administrators only. Areas still under it must be closed first (422); an area
+    outside your jurisdiction answers 404. Its history and records stay."""
+    area = area_get(actor=request.auth, code=code)
+    area = area_close_service(actor=request.auth, area_id=area.pk, valid_to=payload.valid_to)
+    return {"code": area.code, "name": area.name, "level": area.level,
+            "parent_code": area.parent.code if area.parent_id else None,
+            "valid_from": area.valid_from, "valid_to": area.valid_to}
 
 
 api.add_router("/", account_router)

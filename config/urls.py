@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("anlao.accounts.urls")),
     path("", include("anlao.planning.urls")),
     path("", include("anlao.core.urls")),
+    path("areas/", include("anlao.areas.urls")),
     path("elders/", include("anlao.people.urls")),
     path("assessments/", include("anlao.assessments.urls")),
     path("benefits/", include("anlao.benefits.urls")),

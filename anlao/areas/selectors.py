@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from anlao.areas.models import Area, AreaLevel, AreaQuerySet
+from anlao.core.errors import NotFound
 from anlao.core.scoping import jurisdiction_paths
 
 
@@ -34,3 +35,25 @@ def communities_for(actor: Any, *, street: Area | None = None) -> AreaQuerySet:
 
 def area_by_code(code: str) -> Area | None:
     return Area.objects.current().filter(code=code).first()
+
+
+def area_get(*, actor: Any, area_id: Any = None, code: str | None = None) -> Area:
+    """A current area inside the actor's jurisdiction, by id or by code; anything else is
+    not found."""
+    try:
+        lookup = {"code": str(code)} if code is not None else {"pk": int(area_id)}
+    except (TypeError, ValueError) as exc:
+        raise NotFound("area not found") from exc
+    area = areas_for(actor).filter(**lookup).first()
+    if area is None:
+        raise NotFound("area not found")
+    return area
+
+
+def area_rows(*, actor: Any, level: str | None = None) -> list[tuple[Area, bool]]:
+    """Current areas in scope in tree order, each with whether it has current areas under it
+    (only an area without any may be closed)."""
+    areas = list(areas_for(actor, level=level).select_related("parent"))
+    parents = set(Area.objects.current().filter(parent__in=[a.pk for a in areas])
+                  .values_list("parent_id", flat=True))
+    return [(a, a.pk in parents) for a in areas]

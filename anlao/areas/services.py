@@ -8,10 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from anlao.areas.models import LEVEL_DEPTH, Area
+from anlao.areas.selectors import area_get
 from anlao.core.audit import audit
-from anlao.core.errors import ServiceError
+from anlao.core.errors import ServiceError, ValidationFailed
+from anlao.core.roles import require
 
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_FILE = DATA_DIR / "gongshu.csv"
@@ -61,10 +64,17 @@ def area_tree_load(
 
 
 @transaction.atomic
-def area_close(*, actor: Any, area: Area, valid_to: dt.date) -> Area:
+def area_close(*, actor: Any, area_id: Any, valid_to: dt.date | None) -> Area:
     """End an area's version (divisions merge); its history and records stay."""
+    require(actor, "area.manage")
+    area = area_get(actor=actor, area_id=area_id)
+    if not isinstance(valid_to, dt.date):
+        raise ValidationFailed({"valid_to": [_("Enter the date the area ends.")]})
+    if valid_to <= area.valid_from:
+        raise ValidationFailed({"valid_to": [_("The end must be after the area began.")]})
     if area.children.current(valid_to).exists():
-        raise ServiceError("Close or move the areas under it first.", code="area_has_children")
+        raise ServiceError(_("Close or move the areas under it first."),
+                           code="area_has_children")
     before = {"valid_to": None}
     area.valid_to = valid_to
     area.save(update_fields=["valid_to"])

@@ -19,6 +19,6 @@ def site(request: HttpRequest) -> dict:
                          "payment.account", "payment.view", "homecare.view",
                          "dispatch.manage", "visit.record", "visit.review", "alarm.view",
                          "settlement.view", "catalog.manage", "contract.manage",
-                         "order.create", "followup.record", "homecare.staff")
+                         "order.create", "followup.record", "homecare.staff", "area.manage")
         },
     }
