@@ -335,6 +335,15 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Status:
     return Status(201, _request(req))
 
 
+@router.post("/requests/{int:request_id}/cancel", response={200: RequestOut, **ERROR_RESPONSES},
+             summary="Cancel an open request")
+def cancel_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
+    """Area staff who may ask for assessments; a request outside your scope answers 404, one
+    no longer open 422."""
+    req = services.assessment_request_cancel(actor=request.auth, request_id=request_id)
+    return _request(req)
+
+
 @router.get("/requests", response={200: Page[RequestOut], **ERROR_RESPONSES},
             summary="Assessment requests in your scope")
 def list_requests(request: HttpRequest, q: Query[PageParams],

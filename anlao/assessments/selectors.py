@@ -56,6 +56,18 @@ def requests_visible(actor: Any) -> QuerySet[AssessmentRequest]:
     return qs.filter(elder__in=elders_visible(actor).values("pk"))
 
 
+def request_get(*, actor: Any, request_id: Any) -> AssessmentRequest:
+    """One request the actor may see; anything else (also a bad id) is not found."""
+    try:
+        pk = int(request_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound("request not found") from exc
+    req = requests_visible(actor).select_related("elder", "agency").filter(pk=pk).first()
+    if req is None:
+        raise NotFound("request not found")
+    return req
+
+
 def assessable_elders(actor: Any) -> QuerySet[Elder]:
     """Elders the actor may see in the assessment app: for agency staff those their agency
     was asked to assess or has assessed; for everyone else the registry's scope."""

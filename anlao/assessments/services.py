@@ -28,11 +28,11 @@ from anlao.assessments.selectors import (
     assessable_elder_get,
     assessment_get,
     is_agency_staff,
-    requests_visible,
+    request_get,
 )
 from anlao.core import hooks
 from anlao.core.audit import audit, changed, snapshot
-from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.errors import PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.roles import require
 from anlao.people.models import Elder, ElderStatus
 from anlao.people.selectors import elder_get
@@ -86,10 +86,9 @@ def assessment_request_create(*, actor: Any, elder_id: int, agency_id: int, reas
 
 @transaction.atomic
 def assessment_request_cancel(*, actor: Any, request_id: int, note: str = "") -> AssessmentRequest:
+    """Withdraw an open request; the agency no longer sees the elder through it."""
     require(actor, "assessment.request")
-    req = requests_visible(actor).filter(pk=request_id).first()
-    if req is None:
-        raise NotFound("request not found")
+    req = request_get(actor=actor, request_id=request_id)
     if req.status != RequestStatus.OPEN:
         raise ServiceError(_("Only an open request can be cancelled."), field="status")
     req.status = RequestStatus.CANCELLED

@@ -15,6 +15,7 @@ urlpatterns = [
     path("import/template.xlsx", views_reports.import_template, name="import_template"),
     path("elders/<int:elder_id>/", views.elder_history, name="elder"),
     path("elders/<int:elder_id>/request/", views.request_create, name="request"),
+    path("requests/<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
     path("elders/<int:elder_id>/start/", views_entry.assessment_start, name="start"),
     path("<int:pk>/", views.assessment_detail, name="detail"),
     path("<int:pk>/step/<int:step>/", views_entry.assessment_step, name="step"),

@@ -35,6 +35,7 @@ from anlao.assessments.selectors import (
     elder_assessment_history,
     is_agency_staff,
     open_requests_for,
+    request_get,
 )
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.http import error_text, service_errors_as_http
@@ -154,6 +155,23 @@ def request_create(request: HttpRequest, elder_id: int) -> HttpResponse:
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "assessments/request_form.html",
                   {"nav": NAV, "elder": elder, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    require_perm(request, "assessment.request")
+    with service_errors_as_http():
+        req = request_get(actor=request.user, request_id=pk)
+    try:
+        services.assessment_request_cancel(actor=request.user, request_id=pk,
+                                           note=request.POST.get("note", ""))
+    except ServiceError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("The request to %(agency)s is cancelled.")
+                         % {"agency": req.agency.name})
+    return redirect("assessments:elder", elder_id=req.elder_id)
 
 
 # --- one assessment ----------------------------------------------------------------------
