@@ -139,6 +139,33 @@ def cancel_order(request: HttpRequest, order_id: int, payload: CancelIn) -> dict
     return _out(selectors.order_get(request.auth, order_id))
 
 
+class PlanEndIn(Schema):
+    end: dt.date = Field(description="The plan's last day; later orders not started are "
+                                     "cancelled.")
+
+
+class PlanOut(Schema):
+    id: int
+    elder_id: int
+    provider_id: int
+    item: str
+    weekdays: list[int] = Field(description="0 = Monday")
+    start: dt.date
+    end: dt.date | None
+    state: str
+
+
+@router.post("/plans/{int:plan_id}/end", response={200: PlanOut, **ERROR_RESPONSES},
+             summary="End a care plan")
+def end_plan(request: HttpRequest, plan_id: int, payload: PlanEndIn) -> dict[str, Any]:
+    """Those who may order; a plan outside your scope answers 404, an ended one 422."""
+    services.care_plan_end(actor=request.auth, plan_id=plan_id, end=payload.end)
+    p = selectors.care_plan_get(actor=request.auth, plan_id=plan_id)
+    return {"id": p.pk, "elder_id": p.elder_id, "provider_id": p.provider_id,
+            "item": p.item.code, "weekdays": p.weekdays, "start": p.start, "end": p.end,
+            "state": p.state}
+
+
 @router.get("/elders/{int:elder_id}/credit", response={200: CreditOut, **ERROR_RESPONSES},
             summary="An elder's service-credit balance and ledger")
 def elder_credit(request: HttpRequest, elder_id: int) -> dict[str, Any]:

@@ -115,6 +115,17 @@ def care_plans_for(actor: Any, elder_id: int | None = None) -> QuerySet[CarePlan
     return qs.select_related("elder", "item", "provider").order_by("-start", "id")
 
 
+def care_plan_get(*, actor: Any, plan_id: Any) -> CarePlan:
+    try:
+        pk = int(plan_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound("care plan not found") from exc
+    plan = care_plans_for(actor).filter(pk=pk).first()
+    if plan is None:
+        raise NotFound("care plan not found")
+    return plan
+
+
 def credit_promised(elder_id: int, period: dt.date) -> int:
     """Credit promised to the month's accepted orders whose visit is not yet spent (the
     ledger counts it in every consumer's ``available``)."""

@@ -211,6 +211,10 @@ def order_cancel(*, actor: Any, order_id: Any, reason: str = "") -> Order:
     if order.state != OrderState.ACCEPTED or visit.state not in FREE_VISIT_STATES:
         raise ServiceError(_("Only an accepted order whose visit has not started can be "
                              "cancelled."), code="state")
+    return _cancel(actor, order, visit, reason)
+
+
+def _cancel(actor: Any, order: Order, visit: Visit, reason: str) -> Order:
     order.state = OrderState.CANCELLED
     order.note = (f"{order.note} | {reason}" if order.note else reason)[:200]
     order.save(update_fields=["state", "note", "updated_at"])
@@ -261,15 +265,36 @@ def care_plan_create(*, actor: Any, elder: Elder | int, item: Any, weekdays: Any
 
 
 @transaction.atomic
-def care_plan_end(*, actor: Any, plan_id: Any, end: dt.date) -> CarePlan:
+def care_plan_end(*, actor: Any, plan_id: Any, end: dt.date | None) -> CarePlan:
+    """End a care plan on ``end`` (its last day). Orders it already made for later days whose
+    visit has not started are cancelled; nothing is made after it."""
     require(actor, "order.create")
-    plan = selectors.care_plans_for(actor).filter(pk=plan_id).first()
+    plan = selectors.care_plans_for(actor).select_for_update(of=("self",)) \
+        .filter(pk=plan_id).first()
     if plan is None:
         raise NotFound(_("No such care plan."))
+    if plan.state == PlanState.ENDED:
+        raise ServiceError(_("This care plan has already ended."), code="state")
+    if not isinstance(end, dt.date) or end < plan.start:
+        raise ValidationFailed({"end": [_("The end cannot be before the start.")]})
+    before = {"end": plan.end.isoformat() if plan.end else None, "state": plan.state}
     plan.end, plan.state = end, PlanState.ENDED
     plan.save(update_fields=["end", "state", "updated_at"])
-    audit(actor=actor, action="care_plan.end", obj=plan, after={"end": end.isoformat()})
+    cancelled = _cancel_after(actor, plan, end)
+    audit(actor=actor, action="care_plan.end", obj=plan, before=before,
+          after={"end": end.isoformat(), "state": plan.state, "cancelled_orders": cancelled})
     return plan
+
+
+def _cancel_after(actor: Any, plan: CarePlan, end: dt.date) -> list[int]:
+    """Cancel the plan's accepted orders after ``end`` whose visit has not started."""
+    cancelled = []
+    for order in Order.objects.select_for_update().filter(care_plan=plan, date__gt=end,
+                                                           state=OrderState.ACCEPTED):
+        visit = Visit.objects.select_for_update().get(order=order)
+        if visit.state in FREE_VISIT_STATES:
+            cancelled.append(_cancel(actor, order, visit, _("care plan ended")).pk)
+    return cancelled
 
 
 def _plan_days(plan: CarePlan, first: dt.date, until: dt.date) -> list[dt.date]:

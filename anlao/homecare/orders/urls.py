@@ -10,5 +10,6 @@ urlpatterns = [
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("orders/<int:pk>/cancel/", views.order_cancel, name="order_cancel"),
     path("plans/new/", views.plan_new, name="plan_new"),
+    path("plans/<int:pk>/end/", views.plan_end, name="plan_end"),
     path("elders/<int:elder_id>/credit/", views.elder_credit, name="credit"),
 ]

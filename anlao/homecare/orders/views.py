@@ -188,6 +188,24 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                                                                       "plan"))
 
 
+@login_required
+@require_POST
+def plan_end(request: HttpRequest, pk: int) -> HttpResponse:
+    if not has_perm(request.user, "order.create"):
+        raise DjangoPermissionDenied
+    with service_errors_as_http():
+        plan = selectors.care_plan_get(actor=request.user, plan_id=pk)
+    try:
+        with service_errors_as_http():
+            services.care_plan_end(actor=request.user, plan_id=pk,
+                                   end=_date(request.POST.get("end")))
+    except ServiceError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("Care plan ended; no orders are made after its last day."))
+    return redirect(_credit_url(plan.elder_id))
+
+
 def _credit_url(elder_id: int) -> str:
     from django.urls import reverse
 
@@ -235,6 +253,6 @@ def elder_credit(request: HttpRequest, elder_id: int) -> HttpResponse:
         "nav": "homecare", "elder": elder, "months": list(months.values()),
         "available": credit.available(elder.pk, today, ""),
         "reserved": credit.reserved(elder.pk, today), "kinds": CreditKind,
-        "plans": selectors.care_plans_for(request.user, elder.pk),
+        "plans": selectors.care_plans_for(request.user, elder.pk), "today": today,
         "recent": selectors.orders_for(request.user, selectors.OrderFilters(elder=elder.pk))[:20],
     })
