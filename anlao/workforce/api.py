@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,7 +11,7 @@ from pydantic import Field
 
 from anlao.core.api_support import ERROR_RESPONSES, Page, PageParams, paginate
 from anlao.core.masking import mask_id_number, mask_phone
-from anlao.workforce import selectors
+from anlao.workforce import selectors, services
 
 router = Router(tags=["workforce"])
 
@@ -45,6 +46,20 @@ class ClaimLineOut(Schema):
 
 class ClaimDetailOut(ClaimOut):
     lines: list[ClaimLineOut]
+
+
+class EmploymentEndIn(Schema):
+    end: dt.date = Field(description="The last day of the job.")
+
+
+class EmploymentOut(Schema):
+    id: int
+    caregiver_id: int
+    employer_id: int
+    facility_id: int | None
+    role: str
+    start: dt.date
+    end: dt.date | None
 
 
 class KpiRow(Schema):
@@ -88,3 +103,15 @@ def claim_detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
             summary="Certification rate per facility, employer, street and district")
 def kpi(request: HttpRequest) -> dict[str, Any]:
     return selectors.certification_kpi(request.auth)
+
+
+@router.post("/employments/{int:employment_id}/end",
+             response={200: EmploymentOut, **ERROR_RESPONSES}, summary="End a caregiver's job")
+def employment_end(request: HttpRequest, employment_id: int,
+                   payload: EmploymentEndIn) -> dict[str, Any]:
+    """Those who keep caregivers' records; a caregiver outside your scope answers 404, a job
+    already ended 422."""
+    e = services.employment_end(actor=request.auth, employment_id=employment_id,
+                                end=payload.end)
+    return {"id": e.pk, "caregiver_id": e.caregiver_id, "employer_id": e.employer_id,
+            "facility_id": e.facility_id, "role": e.role, "start": e.start, "end": e.end}

@@ -209,11 +209,19 @@ def employment_add(*, actor: Any, caregiver_id: Any, employer_id: Any = None,
 
 
 @transaction.atomic
-def employment_end(*, actor: Any, employment_id: Any, end: dt.date) -> Employment:
-    e = Employment.objects.filter(pk=employment_id).first()
-    if e is None:
+def employment_end(*, actor: Any, employment_id: Any, end: dt.date | None,
+                   caregiver_id: Any = None) -> Employment:
+    """Record the last day of a job (the caregiver left). ``caregiver_id``, when given, must
+    be the job's caregiver (a page names both)."""
+    try:
+        e = Employment.objects.filter(pk=int(employment_id)).first()
+    except (TypeError, ValueError):
+        e = None
+    if e is None or (caregiver_id is not None and str(e.caregiver_id) != str(caregiver_id)):
         raise NotFound(_("No such job."))
     _writable(actor, e.caregiver_id)
+    if not isinstance(end, dt.date):
+        raise ValidationFailed({"end": [_("Enter the last day of the job.")]})
     if end < e.start:
         raise ValidationFailed({"end": [_("The end date is before the start date.")]})
     if e.end is not None:

@@ -121,6 +121,11 @@ def _employment(request: HttpRequest, pk: int, p: Any) -> None:
                             start=_date(p.get("start")), end=_date(p.get("end")))
 
 
+def _employment_end(request: HttpRequest, pk: int, p: Any) -> None:
+    services.employment_end(actor=request.user, caregiver_id=pk,
+                            employment_id=p.get("employment"), end=_date(p.get("end")))
+
+
 def _certificate(request: HttpRequest, pk: int, p: Any) -> None:
     services.certificate_add(actor=request.user, caregiver_id=pk, kind=p.get("kind", ""),
                              level=p.get("level", ""), number=p.get("number", ""),
@@ -138,8 +143,8 @@ def _contest(request: HttpRequest, pk: int, p: Any) -> None:
                          held_on=_date(p.get("held_on")), result=p.get("result", ""))
 
 
-ACTIONS = {"employment": _employment, "certificate": _certificate, "training": _training,
-           "contest": _contest}
+ACTIONS = {"employment": _employment, "employment_end": _employment_end,
+           "certificate": _certificate, "training": _training, "contest": _contest}
 
 
 @login_required
