@@ -6,8 +6,10 @@ Every knob is an environment variable with a safe default. Secrets may come from
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -41,6 +43,12 @@ def envfloat(name: str, default: float) -> float:
 
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+
+
+def envjson(name: str, default: Any) -> Any:
+    """A JSON value (e.g. an object of overrides) from ``NAME``, else ``default``."""
+    value = os.getenv(name)
+    return default if value in (None, "") else json.loads(value)
 
 
 DEBUG = envbool("DEBUG", False)
@@ -221,6 +229,39 @@ PAGE_SIZE = envint("PAGE_SIZE", 25)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
 # Largest Excel export of the elder list; beyond it the user is asked to narrow the filters.
 EXPORT_MAX_ROWS = envint("EXPORT_MAX_ROWS", 200_000)
+
+# The youngest age (years) the elder registry accepts (老年人: 60 and over).
+ELDER_MIN_AGE = envint("ELDER_MIN_AGE", 60)
+
+# --- Ability assessments (docs/assessments.md) ----------------------------------------------
+# Whether C.4's two "one level up" rules (mental disorder; two or more care-risk events) may
+# both apply; by default an assessment moves up one level at most.
+ASSESSMENT_LEVEL_CHANGES_STACK = envbool("ASSESSMENT_LEVEL_CHANGES_STACK", False)
+# Two care-risk events of different types count as two.
+ASSESSMENT_RISK_EVENTS_ACROSS_TYPES = envbool("ASSESSMENT_RISK_EVENTS_ACROSS_TYPES", True)
+# A reassessment is due this many months after the last final one (the standard: yearly).
+ASSESSMENT_REASSESS_MONTHS = envint("ASSESSMENT_REASSESS_MONTHS", 12)
+# The "due soon" window of the reassessment schedule, in days.
+ASSESSMENT_DUE_SOON_DAYS = envint("ASSESSMENT_DUE_SOON_DAYS", 30)
+
+# --- Benefits (docs/benefits.md) ------------------------------------------------------------
+# Folder of the programme YAML files (one per benefit programme).
+BENEFITS_POLICY_DIR = Path(os.getenv("BENEFITS_POLICY_DIR", "") or BASE_DIR / "policies")
+# Per-programme parameter overrides, JSON: {"<programme code>": {"<param>": value}}.
+BENEFITS_PARAMS = envjson("BENEFITS_PARAMS", {})
+# Share (percent) of a month's payment that may be withheld to recover an overpayment.
+BENEFITS_RECOVERY_SHARE = envint("BENEFITS_RECOVERY_SHARE", 50)
+# Checks on each run: unrelated elders paid into one account from this many on; plausible
+# ages for an elderly allowance.
+BENEFITS_CHECK_SHARED_ACCOUNT_MIN = envint("BENEFITS_CHECK_SHARED_ACCOUNT_MIN", 3)
+BENEFITS_CHECK_AGE_MIN = envint("BENEFITS_CHECK_AGE_MIN", 60)
+BENEFITS_CHECK_AGE_MAX = envint("BENEFITS_CHECK_AGE_MAX", 110)
+
+# --- Facilities and the waitlist ------------------------------------------------------------
+# Overrides of the compliance policy's defaults (anlao/facilities/policy.py), JSON object.
+FACILITY_POLICY = envjson("FACILITY_POLICY", {})
+# The waitlist's priority policy file; empty: the shipped anlao/waitlist/data policy.
+WAITLIST_POLICY_FILE = os.getenv("WAITLIST_POLICY_FILE", "")
 
 # --- Home care (1+N) ------------------------------------------------------------------------
 HOMECARE = {

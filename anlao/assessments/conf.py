@@ -25,11 +25,11 @@ def level_rules() -> LevelRules:
 
 
 def reassess_months() -> int:
-    return int(getattr(settings, "ASSESSMENT_REASSESS_MONTHS", 12))
+    return settings.ASSESSMENT_REASSESS_MONTHS
 
 
 def due_soon_days() -> int:
-    return int(getattr(settings, "ASSESSMENT_DUE_SOON_DAYS", 30))
+    return settings.ASSESSMENT_DUE_SOON_DAYS
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -39,9 +39,8 @@ class LevelRules:
         from django.conf import settings
 
         return cls(
-            stack=bool(getattr(settings, "ASSESSMENT_LEVEL_CHANGES_STACK", False)),
-            events_across_types=bool(
-                getattr(settings, "ASSESSMENT_RISK_EVENTS_ACROSS_TYPES", True)),
+            stack=settings.ASSESSMENT_LEVEL_CHANGES_STACK,
+            events_across_types=settings.ASSESSMENT_RISK_EVENTS_ACROSS_TYPES,
         )
 
 

@@ -35,4 +35,4 @@ DEFAULTS: dict[str, Any] = {
 
 
 def policy() -> dict[str, Any]:
-    return {**DEFAULTS, **getattr(settings, "FACILITY_POLICY", {})}
+    return {**DEFAULTS, **settings.FACILITY_POLICY}

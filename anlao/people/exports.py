@@ -212,7 +212,7 @@ def elders_export(*, actor: Any, filters: ElderFilters,
     today = today or timezone.localdate()
     qs = elders_for(actor, filters, today=today)
     count = qs.count()
-    limit = getattr(settings, "EXPORT_MAX_ROWS", 200_000)
+    limit = settings.EXPORT_MAX_ROWS
     if count > limit:
         raise ServiceError(_("%(count)s elders match; an export holds at most %(limit)s. "
                              "Narrow the filters (e.g. one street).")

@@ -151,7 +151,7 @@ def _clean_identity(data: dict, out: dict, errors: _Errors, today: dt.date) -> N
     elif typed_sex and typed_sex != rid.sex:
         errors.add("sex", _("Sex does not match the ID number (%(sex)s).")
                    % {"sex": Sex(rid.sex).label})
-    min_age = getattr(settings, "ELDER_MIN_AGE", 60)
+    min_age = settings.ELDER_MIN_AGE
     if age_on(rid.birth_date, today) < min_age:
         errors.add("id_number", _("The person is under %(age)s; the registry holds elders only.")
                    % {"age": min_age})

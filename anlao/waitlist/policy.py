@@ -102,7 +102,7 @@ def _load(path: str) -> WaitlistPolicy:
 
 def load_policy() -> WaitlistPolicy:
     """The deployment's policy: settings.WAITLIST_POLICY_FILE, else the shipped default."""
-    return _load(str(getattr(settings, "WAITLIST_POLICY_FILE", "") or DEFAULT_PATH))
+    return _load(str(settings.WAITLIST_POLICY_FILE or DEFAULT_PATH))
 
 
 def condition_holds(value: Any, cond: Any) -> bool:

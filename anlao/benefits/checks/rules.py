@@ -5,7 +5,7 @@ Every rule is set-based: one SQL query (or one query + one Polars expression), n
 per elder. A rule returns ``{elder_id: detail}``; ``services.run_checks`` replaces the run's
 findings with the union, carrying over a reviewer's decision on the same rule and elder.
 
-Thresholds are Django settings (defaults in ``DEFAULTS``, documented in docs/benefits.md).
+Thresholds are Django settings (declared in config/settings.py, documented in docs/benefits.md).
 """
 
 from __future__ import annotations
@@ -36,18 +36,6 @@ from anlao.people.idnumbers import upgrade_15
 from anlao.people.models import Elder, ElderStatus
 
 Findings = dict[int, dict[str, Any]]
-
-DEFAULTS: dict[str, int] = {
-    "BENEFITS_CHECK_SHARED_ACCOUNT_MIN": 3,  # unrelated elders paid into one account
-    "BENEFITS_CHECK_AGE_MIN": 60,  # youngest plausible age for an elderly allowance
-    "BENEFITS_CHECK_AGE_MAX": 110,  # oldest plausible age
-}
-
-
-
-def threshold(name: str) -> int:
-    return int(getattr(settings, name, DEFAULTS[name]))
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -160,7 +148,7 @@ def shared_account(run: BenefitRun, paid_frame: pl.DataFrame | None = None) -> F
         JOIN shared s ON s.bank = pa.bank AND s.account_number = pa.account_number
         WHERE pa.active = %s AND s.units >= %s"""
     with connection.cursor() as cur:
-        cur.execute(sql, [True, True, threshold("BENEFITS_CHECK_SHARED_ACCOUNT_MIN")])
+        cur.execute(sql, [True, True, settings.BENEFITS_CHECK_SHARED_ACCOUNT_MIN])
         rows = {r[0]: r for r in cur.fetchall()}
     paid: set[int] = set()
     for chunk in _chunks(list(rows), 5000):
@@ -200,7 +188,7 @@ def implausible_age(run: BenefitRun, paid: pl.DataFrame | None = None) -> Findin
     ID-number comparison is a query (over the district's registry, not joined to the run).
     """
     day = parse_period(run.period)
-    lo, hi = threshold("BENEFITS_CHECK_AGE_MIN"), threshold("BENEFITS_CHECK_AGE_MAX")
+    lo, hi = settings.BENEFITS_CHECK_AGE_MIN, settings.BENEFITS_CHECK_AGE_MAX
     # Age on `day` > hi  <=>  born on or before the day, hi + 1 years earlier (day is a 1st).
     oldest, youngest = day.replace(year=day.year - hi - 1), day.replace(year=day.year - lo)
     if paid is not None:

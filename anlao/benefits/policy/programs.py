@@ -372,7 +372,7 @@ def program_from_text(text: str, file: str, overrides: dict[str, Any] | None = N
 
 
 def policy_dir() -> Path:
-    return Path(getattr(settings, "BENEFITS_POLICY_DIR", settings.BASE_DIR / "policies"))
+    return Path(settings.BENEFITS_POLICY_DIR)
 
 
 _cache: dict[str, tuple[tuple, dict[str, Program]]] = {}
@@ -382,7 +382,7 @@ def load_programs(directory: Path | None = None) -> dict[str, Program]:
     """Every program in the directory, by code; reloaded when a file changes."""
     directory = directory or policy_dir()
     files = sorted(directory.glob("*.yaml"))
-    overrides = getattr(settings, "BENEFITS_PARAMS", {})
+    overrides = settings.BENEFITS_PARAMS
     stamp = (tuple((f.name, f.stat().st_mtime_ns) for f in files), json.dumps(overrides,
                                                                               sort_keys=True))
     hit = _cache.get(str(directory))

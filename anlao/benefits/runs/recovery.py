@@ -21,12 +21,11 @@ from django.conf import settings
 
 from anlao.benefits.models import RunState
 
-DEFAULT_SHARE = 50  # percent of a month's payment that may be withheld
 PENDING_STATES = (RunState.COMPUTED, RunState.REVIEWED, RunState.APPROVED)
 
 
 def share() -> int:
-    value = int(getattr(settings, "BENEFITS_RECOVERY_SHARE", DEFAULT_SHARE))
+    value = int(settings.BENEFITS_RECOVERY_SHARE)
     return max(0, min(100, value))
 
 

@@ -55,7 +55,7 @@ def parse_draft(program: Program, text: str) -> Program:
         plain = program_from_text(text, name)
         # A deployment's BENEFITS_PARAMS override applies only where the draft kept the
         # file's default: an amount the user edited in the draft must take effect.
-        wanted = getattr(settings, "BENEFITS_PARAMS", {}).get(program.code, {})
+        wanted = settings.BENEFITS_PARAMS.get(program.code, {})
         keep = {k: v for k, v in wanted.items() if k in plain.params and k in program.params
                 and plain.params[k]["default"] == program.params[k]["default"]}
         draft = program_from_text(text, name, keep) if keep else plain
