@@ -39,7 +39,7 @@ class FacilityItem(Schema):
     findings: int = Field(description="Open compliance findings.")
 
 
-class FindingOut(Schema):
+class FacilityFindingOut(Schema):
     rule: str = Field(description="medical_setup, insurance, licence, staffing, nursing_share")
     severity: str = Field(description="error (a breach) or warning")
     message: str
@@ -57,7 +57,7 @@ class FacilityOut(Schema):
     insurance_expires_on: dt.date | None
     medical_setup: str
     beds: BedsOut
-    findings: list[FindingOut]
+    findings: list[FacilityFindingOut]
 
 
 class FacilityQuery(Schema):

@@ -30,7 +30,7 @@ from anlao.waitlist.stats import queue_lengths, waitlist_stats
 router = Router(tags=["waitlist"])
 
 
-class FacilityOut(Schema):
+class WaitlistFacilityOut(Schema):
     id: int
     name: str
     waiting: int
@@ -94,7 +94,7 @@ class StatsOut(Schema):
     lapsed: int
 
 
-@router.get("/facilities", response={200: list[FacilityOut], **ERROR_RESPONSES},
+@router.get("/facilities", response={200: list[WaitlistFacilityOut], **ERROR_RESPONSES},
             summary="Public care homes whose queue you see")
 def facilities(request: HttpRequest) -> list[dict[str, Any]]:
     require(request.auth, "waitlist.view")

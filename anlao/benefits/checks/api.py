@@ -16,7 +16,7 @@ from anlao.core.api_support import ERROR_RESPONSES, Page, PageParams, paginate
 router = Router(tags=["benefits"])
 
 
-class FindingOut(Schema):
+class RunFindingOut(Schema):
     id: int
     rule: str = Field(description="deceased_or_moved, id_in_two_districts, shared_account, "
                                   "implausible_age or exclusive_programs")
@@ -40,7 +40,7 @@ def _finding(f: CheckFinding) -> dict[str, Any]:
             "reviewed_at": f.reviewed_at}
 
 
-@router.get("/runs/{run_id}/findings", response={200: Page[FindingOut], **ERROR_RESPONSES},
+@router.get("/runs/{run_id}/findings", response={200: Page[RunFindingOut], **ERROR_RESPONSES},
             summary="Check findings of a run (fraud and error)")
 def findings(request: HttpRequest, run_id: int, filters: Query[FindingFilters],
              paging: Query[PageParams]) -> dict[str, Any]:
