@@ -1,19 +1,22 @@
 """Compliance rules: pure functions over a facility's facts. Each rule is named, returns the
 findings it makes (empty when the facility complies) and reads its numbers from ``policy()``.
 
-``check_facility`` runs them all; services store the result (see services.facility_check).
+``RULES`` names them for the rules kernel (anlao.core.rules; registered as
+"facilities.compliance" in services.COMPLIANCE); ``check_facility`` runs them all and
+services store the result (see services.facility_check).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from anlao.core.rules import FindingStore, Rule
 from anlao.facilities.models import FacilityType, MedicalSetup, Severity
 
 MEDICAL_RANK = {MedicalSetup.NONE: 0, MedicalSetup.AGREEMENT: 1, MedicalSetup.CLINIC: 2,
@@ -147,25 +150,21 @@ def rule_nursing_share(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Fi
                      {"share": str(share.quantize(Decimal("0.1"))), "target": str(target)})]
 
 
-Rule = Callable[[Facts, dt.date, dict[str, Any]], list[Finding]]
-RULES: dict[str, Rule] = {
-    "medical_setup": rule_medical_setup,
-    "insurance": rule_insurance,
-    "licence": rule_licence,
-    "staffing": rule_staffing,
-    "nursing_share": rule_nursing_share,
-}
-
-
-def rule_labels() -> dict[str, str]:
-    return {
-        "medical_setup": _("Medical set-up matches beds"),
-        "insurance": _("Liability insurance valid"),
-        "licence": _("Licence or filing number"),
-        "staffing": _("Full-time staffing"),
-        "nursing_share": _("Nursing-bed share"),
-    }
+RULES: tuple[Rule, ...] = (
+    Rule("medical_setup", gettext_lazy("Medical set-up matches beds"), rule_medical_setup,
+         severity=Severity.ERROR),
+    Rule("insurance", gettext_lazy("Liability insurance valid"), rule_insurance,
+         severity=Severity.ERROR),
+    Rule("licence", gettext_lazy("Licence or filing number"), rule_licence,
+         severity=Severity.ERROR),
+    Rule("staffing", gettext_lazy("Full-time staffing"), rule_staffing, severity=Severity.ERROR),
+    Rule("nursing_share", gettext_lazy("Nursing-bed share"), rule_nursing_share,
+         severity=Severity.WARNING),
+)
+# Findings: one per facility and rule, replaced on every check (services.facility_check).
+STORE = FindingStore(model="facilities.ComplianceFinding", key=("facility_id", "rule"),
+                     note_hint=gettext_lazy("Reason (required)"))
 
 
 def check_facility(f: Facts, today: dt.date, pol: dict[str, Any]) -> list[Finding]:
-    return [finding for rule in RULES.values() for finding in rule(f, today, pol)]
+    return [finding for rule in RULES for finding in rule.check(f, today, pol)]

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from anlao.core.xlsx import safe_row, workbook_bytes, write_header
 from anlao.facilities.imports import CHOICE_ZH, COLUMNS
-from anlao.facilities.models import BedCategory, Facility
+from anlao.facilities.models import STANDING, BedCategory, ComplianceFinding, Facility
 
 EXTRA = (("空余床位", "Free beds"), ("合规问题", "Compliance findings"))
 
@@ -56,7 +56,8 @@ def workbook(qs: QuerySet[Facility] | None) -> bytes:
     sheet = book.active
     sheet.title = _("Facilities")[:31]
     write_header(sheet, COLUMNS, extra=EXTRA if qs is not None else ())
-    for f in (qs.select_related("area", "operator").prefetch_related("rooms", "findings")
+    standing = Prefetch("findings", ComplianceFinding.objects.filter(STANDING))
+    for f in (qs.select_related("area", "operator").prefetch_related("rooms", standing)
               if qs is not None else []):
         sheet.append(safe_row(sheet, _row(f)))
     for i, _c in enumerate(COLUMNS, start=1):

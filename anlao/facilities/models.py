@@ -7,11 +7,13 @@ are not (yet) in the registry, so the counter is the truth and stays explain it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from anlao.core.models import TimeStamped
+from anlao.core.rules import Status
 
 
 class FacilityType(models.TextChoices):
@@ -192,7 +194,8 @@ class Severity(models.TextChoices):
 
 
 class ComplianceFinding(models.Model):
-    """A broken compliance rule; the set for a facility is replaced on every check."""
+    """A broken compliance rule; the set for a facility is replaced on every check, a
+    reviewer's decision on the same rule carried over (anlao.core.rules)."""
 
     facility = models.ForeignKey(Facility, on_delete=models.CASCADE, related_name="findings")
     rule = models.CharField(_("rule"), max_length=32, db_index=True)
@@ -200,6 +203,12 @@ class ComplianceFinding(models.Model):
     message = models.CharField(_("message"), max_length=255)
     params = models.JSONField(default=dict, blank=True)
     checked_at = models.DateTimeField(_("checked at"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.OPEN)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["facility_id", "rule"]
@@ -215,3 +224,6 @@ class ComplianceFinding(models.Model):
         from anlao.facilities.compliance import describe
 
         return describe(self.rule, self.params)
+
+
+STANDING = ~Q(status=Status.DISMISSED)  # the findings that still count against a facility

@@ -14,6 +14,7 @@ from anlao.core.errors import NotFound
 from anlao.core.roles import has_perm
 from anlao.core.scoping import narrow_to_area, scope
 from anlao.facilities.models import (
+    STANDING,
     BedCategory,
     ComplianceFinding,
     Facility,
@@ -73,9 +74,9 @@ def facilities_for(actor: Any, filters: FacilityFilters | None = None) -> QueryS
     if f.street:
         qs = narrow_to_area(qs, actor, "area", area_by_code(f.street))
     if f.non_compliant:
-        qs = qs.filter(findings__isnull=False).distinct()
+        qs = qs.filter(id__in=ComplianceFinding.objects.filter(STANDING).values("facility_id"))
     # Counted in a subquery: joining findings and rooms together would multiply the sums.
-    n_findings = (ComplianceFinding.objects.filter(facility=OuterRef("pk"))
+    n_findings = (ComplianceFinding.objects.filter(STANDING, facility=OuterRef("pk"))
                   .values("facility").annotate(n=Count("id")).values("n"))
     ids = qs.values("id")
     return with_beds(Facility.objects.filter(id__in=ids).select_related("area", "operator")
@@ -88,12 +89,15 @@ def beds_summary(qs: QuerySet[Facility]) -> dict[str, int]:
     return bed_counts(Room.objects.filter(facility__in=qs.values("id")))
 
 
-def findings_for(actor: Any, facility: Facility | None = None) -> QuerySet[ComplianceFinding]:
-    """Compliance findings in the actor's scope (all, or of one facility)."""
+def findings_for(actor: Any, facility: Facility | None = None, *, status: str | None = None
+                 ) -> QuerySet[ComplianceFinding]:
+    """Compliance findings in the actor's scope (all, or of one facility). ``status``: None
+    for those that still count (not dismissed), "" for every one, else that status."""
     qs = ComplianceFinding.objects.filter(facility__in=facilities_visible(actor).values("id"))
+    qs = qs.filter(STANDING) if status is None else qs.filter(status=status) if status else qs
     if facility is not None:
         qs = qs.filter(facility=facility)
-    return qs.select_related("facility", "facility__area")
+    return qs.select_related("facility", "facility__area", "reviewed_by")
 
 
 def findings_by_area(actor: Any) -> list[dict[str, Any]]:
@@ -156,8 +160,8 @@ def rooms_of(facility: Facility) -> QuerySet[Room]:
 def map_points(actor: Any) -> list[dict[str, Any]]:
     """Visible facilities with coordinates, for the map (JSON-safe)."""
     qs = with_beds(facilities_visible(actor).filter(lat__isnull=False, lng__isnull=False))
-    qs = qs.prefetch_related(Prefetch("findings", queryset=ComplianceFinding.objects.only(
-        "id", "facility_id")))
+    qs = qs.prefetch_related(Prefetch("findings", queryset=ComplianceFinding.objects.filter(
+        STANDING).only("id", "facility_id")))
     return [{"id": f.pk, "name": f.name, "type": f.type, "type_label": str(f.get_type_display()),
              "lat": f.lat, "lng": f.lng, "beds": f.n_beds, "free": f.n_free,
              "free_nursing": f.n_nursing - f.n_occupied_nursing,

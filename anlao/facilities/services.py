@@ -8,12 +8,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from anlao.core.audit import audit, changed, snapshot
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
 from anlao.core.roles import require
+from anlao.core.rules import DECISIONS, RuleSet, Status, finding_decide, findings_replace
 from anlao.core.scoping import area_in_scope
-from anlao.facilities.compliance import Facts, check_facility
+from anlao.facilities.compliance import RULES, STORE, Facts, check_facility
 from anlao.facilities.models import (
     BedCategory,
     ComplianceFinding,
@@ -24,7 +26,7 @@ from anlao.facilities.models import (
     bed_counts,
 )
 from anlao.facilities.policy import policy
-from anlao.facilities.selectors import facilities_visible
+from anlao.facilities.selectors import facilities_visible, findings_for
 from anlao.facilities.validation import FIELDS, clean_facility
 
 
@@ -221,24 +223,57 @@ def facts_of(facility: Facility) -> Facts:
 
 def facility_check(facility: Facility, *, today: dt.date | None = None
                    ) -> list[ComplianceFinding]:
-    """Run every rule and replace the facility's stored findings. System task: no actor."""
+    """Run every rule and replace the facility's stored findings, keeping a reviewer's
+    decision on a rule that still fires. System task: no actor."""
     today = today or timezone.localdate()
     now = timezone.now()
     findings = check_facility(facts_of(facility), today, policy())
     with transaction.atomic():
-        ComplianceFinding.objects.filter(facility=facility).delete()
-        return ComplianceFinding.objects.bulk_create([
+        return findings_replace(STORE, ComplianceFinding.objects.filter(facility=facility), [
             ComplianceFinding(facility=facility, rule=f.rule, severity=f.severity,
                               message=f.message[:255], params=f.params, checked_at=now)
             for f in findings])
 
 
-def facilities_check_all(*, today: dt.date | None = None) -> dict[str, int]:
-    """The nightly run over every active facility; also records the day's occupancy."""
-    today = today or timezone.localdate()
+def compliance_run(*, now: dt.datetime | None = None, today: dt.date | None = None
+                   ) -> dict[str, int]:
+    """Every active facility's compliance rules (the rules kernel runs this)."""
+    today = today or timezone.localdate(now)
     counts = {"facilities": 0, "findings": 0}
     for facility in Facility.objects.filter(is_active=True).iterator(chunk_size=500):
         counts["facilities"] += 1
         counts["findings"] += len(facility_check(facility, today=today))
+    return counts
+
+
+def facilities_check_all(*, today: dt.date | None = None) -> dict[str, int]:
+    """The nightly run over every active facility; also records the day's occupancy."""
+    today = today or timezone.localdate()
+    counts = compliance_run(today=today)
+    for facility in Facility.objects.filter(is_active=True).iterator(chunk_size=500):
         record_occupancy(facility, today)
     return counts
+
+
+@transaction.atomic
+def compliance_finding_review(*, actor: Any, finding_id: int, status: str, note: str
+                              ) -> ComplianceFinding:
+    """Confirm (a breach to act on) or dismiss (not one here) an open finding, with a reason.
+
+    The decision stays while the rule keeps firing; a dismissed finding no longer counts
+    against the facility."""
+    require(actor, "facility.write")
+    if status not in DECISIONS:
+        raise ValidationFailed({"status": [_("Choose confirmed or dismissed.")]})
+    if not (note or "").strip():
+        raise ValidationFailed({"note": [_("A note is required.")]})
+    finding = finding_decide(STORE, findings_for(actor, status=""), finding_id=finding_id,
+                             to=status, actor=actor, note=note)
+    audit(actor=actor, action="compliance_finding.review", obj=finding,
+          before={"status": Status.OPEN}, after={"status": finding.status, "note": finding.note})
+    return finding
+
+
+COMPLIANCE = RuleSet(
+    name="facilities.compliance", title=gettext_lazy("Facility compliance"),
+    subject="facilities.Facility", rules=RULES, store=STORE, run=compliance_run)

@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anlao.areas.selectors import streets_for
+from anlao.core import rules
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
+from anlao.core.http import error_text
 from anlao.core.roles import has_perm
 from anlao.facilities import selectors, services
-from anlao.facilities.compliance import rule_labels
 from anlao.facilities.models import BedCategory, Facility, FacilityType
 from anlao.facilities.policy import policy
 
@@ -87,7 +88,7 @@ def _history_chart(facility: Facility) -> dict[str, Any]:
 
 
 def _detail_context(request: HttpRequest, facility: Facility, **extra: Any) -> dict[str, Any]:
-    labels = rule_labels()
+    labels = services.COMPLIANCE.titles()
     findings = [(labels.get(f.rule, f.rule), f) for f in
                 selectors.findings_for(request.user, facility)]
     context = {
@@ -210,18 +211,42 @@ def facility_map(request: HttpRequest) -> HttpResponse:
                    "count": len(data["points"])})
 
 
+def _compliance_review(request: HttpRequest) -> None:
+    try:
+        services.compliance_finding_review(
+            actor=request.user, finding_id=int(request.POST.get("id") or 0),
+            status=request.POST.get("status", ""), note=request.POST.get("note", ""))
+    except ValidationFailed as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    except ServiceError as exc:
+        messages.error(request, error_text(exc))
+    except ValueError:
+        messages.error(request, _("No such finding."))
+    else:
+        messages.success(request, _("The finding was updated."))
+
+
 @login_required
 def facility_compliance(request: HttpRequest) -> HttpResponse:
+    """Findings per street, then the list to review (open and confirmed unless filtered)."""
     _require_view(request)
-    labels = rule_labels()
-    rule = request.GET.get("rule", "")
-    findings = selectors.findings_for(request.user).order_by("facility__area__path",
-                                                             "facility__name", "rule")
-    if rule in labels:
-        findings = findings.filter(rule=rule)
+    if request.method == "POST":
+        _compliance_review(request)
+        back = request.POST.get("back", "")[:500]
+        return redirect(reverse("facilities:compliance") + (f"?{back}" if back else ""))
+    ruleset = services.COMPLIANCE
+    f = rules.review_filters(ruleset, request.GET)
+    findings = selectors.findings_for(request.user, status=f.status or None).order_by(
+        "facility__area__path", "facility__name", "rule")
+    if f.rule:
+        findings = findings.filter(rule=f.rule)
+    labels = ruleset.titles()
     return render(request, "facilities/compliance.html", {
         "nav": "facilities", "by_area": selectors.findings_by_area(request.user),
-        "findings": [(labels.get(f.rule, f.rule), f) for f in findings[:500]],
-        "rules": labels.items(), "rule": rule,
+        "findings": [(labels.get(x.rule, x.rule), x) for x in findings[:500]],
+        "rules": labels.items(), "rule": f.rule, "status": f.status,
+        "statuses": ruleset.store.choices(), "store": ruleset.store,
+        "back": rules.query_without_page(request.GET),
+        "can_review": has_perm(request.user, "facility.write"),
         "nursing_target": policy()["nursing_share_target_percent"],
     })

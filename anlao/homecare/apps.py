@@ -8,10 +8,12 @@ class HomecareConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from anlao.core import rules
         from anlao.core.demo_steps import register_demo_step
         from anlao.core.periodic import register_job
         from anlao.credit.selectors import register_reservation
         from anlao.homecare.orders.selectors import credit_promised
+        from anlao.homecare.visits.anomalies import ANOMALIES
 
         # accepted orders promise credit without holding it in the ledger (yet)
         register_reservation(credit_promised)
@@ -27,3 +29,4 @@ class HomecareConfig(AppConfig):
         register_demo_step(80, "anlao.homecare.demo.visits:seed")
         # today's and tomorrow's plan of the first provider
         register_demo_step(90, "anlao.homecare.demo.dispatch:seed")
+        rules.register(ANOMALIES)

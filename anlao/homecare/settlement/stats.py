@@ -24,7 +24,7 @@ from anlao.core.roles import has_perm
 from anlao.core.scoping import scope
 from anlao.homecare.models import Anomaly, Category, Visit, VisitState
 from anlao.homecare.settlement.services import next_month
-from anlao.homecare.visits.anomalies import RULE_LABELS
+from anlao.homecare.visits.anomalies import ANOMALIES
 
 STATE_COLOURS = {
     VisitState.UNASSIGNED: "#9e9e9e", VisitState.ASSIGNED: "#2f6db5",
@@ -77,7 +77,7 @@ def anomaly_rates(visits: QuerySet[Visit]) -> dict[str, Any]:
     checked = visits.filter(check_in_at__isnull=False).count()
     rows = (Anomaly.objects.filter(visit__in=visits.values("id")).values("rule")
             .annotate(n=Count("visit", distinct=True)).order_by("-n", "rule"))
-    rules = [{"rule": r["rule"], "label": str(RULE_LABELS.get(r["rule"], r["rule"])),
+    rules = [{"rule": r["rule"], "label": ANOMALIES.title_of(r["rule"]),
               "count": r["n"],
               "rate": round(100 * r["n"] / checked, 1) if checked else None} for r in rows]
     with_any = (Anomaly.objects.filter(visit__in=visits.values("id"))

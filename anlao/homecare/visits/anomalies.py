@@ -1,4 +1,5 @@
-"""EVV anomaly rules and their review (see docs/evv.md).
+"""EVV anomaly rules and their review (see docs/evv.md), registered on the rules kernel
+(anlao.core.rules) as "homecare.anomalies".
 
 Each rule is a named pure function over ``VisitFacts`` returning a short, language-neutral
 detail when the visit breaks it, or ``None``. The same facts feed the per-visit check on
@@ -25,20 +26,13 @@ from django.utils.translation import gettext_lazy
 
 from anlao.areas.selectors import area_by_code
 from anlao.core.audit import audit
-from anlao.core.errors import NotFound, ServiceError
+from anlao.core.errors import ServiceError
 from anlao.core.roles import has_perm, require
+from anlao.core.rules import FindingStore, Rule, RuleSet, Status, finding_decide, findings_add
 from anlao.core.scoping import narrow_to_area, scope
 from anlao.homecare.models import Anomaly, AnomalyState, Channel, Review, Visit, VisitState
 from anlao.people.models import ElderStatus
 
-RULE_LABELS = {
-    "outside_geofence": gettext_lazy("check-in outside the geofence"),
-    "too_short": gettext_lazy("visit too short"),
-    "overlap": gettext_lazy("overlapping visits"),
-    "elder_unavailable": gettext_lazy("elder deceased or moved out"),
-    "missing_check_out": gettext_lazy("missing check-out"),
-    "no_order": gettext_lazy("check-in without an order"),
-}
 # Language-neutral detail tokens, translated when shown.
 DETAIL_LABELS = {
     "no GPS": gettext_lazy("no GPS position"),
@@ -145,12 +139,24 @@ def no_order(f: VisitFacts, cfg: RuleConfig) -> str | None:
     return "unplanned" if f.check_in_at is not None and f.channel == Channel.CAREGIVER else None
 
 
-Rule = Callable[[VisitFacts, RuleConfig], "str | None"]
-RULES: dict[str, Rule] = {
-    "outside_geofence": outside_geofence, "too_short": too_short, "overlap": overlap,
-    "elder_unavailable": elder_unavailable, "missing_check_out": missing_check_out,
-    "no_order": no_order,
-}
+RULES: tuple[Rule, ...] = (
+    Rule("outside_geofence", gettext_lazy("check-in outside the geofence"), outside_geofence),
+    Rule("too_short", gettext_lazy("visit too short"), too_short),
+    Rule("overlap", gettext_lazy("overlapping visits"), overlap),
+    Rule("elder_unavailable", gettext_lazy("elder deceased or moved out"), elder_unavailable),
+    Rule("missing_check_out", gettext_lazy("missing check-out"), missing_check_out),
+    Rule("no_order", gettext_lazy("check-in without an order"), no_order),
+)
+CODES = tuple(r.code for r in RULES)
+# One anomaly per visit and rule, never replaced. The kernel's lifecycle in the words reviewers
+# know: an anomaly is accepted (dismissed: the visit stands) or rejected (confirmed: not paid).
+STORE = FindingStore(
+    model="homecare.Anomaly", key=("visit_id", "rule"), status_field="state",
+    note_field="review_note",
+    values={Status.CONFIRMED: AnomalyState.REJECTED, Status.DISMISSED: AnomalyState.ACCEPTED},
+    labels={Status.CONFIRMED: gettext_lazy("Reject"), Status.DISMISSED: gettext_lazy("Accept")},
+    posted={Status.CONFIRMED: "reject", Status.DISMISSED: "accept"}, form_field="decision",
+    note_hint=gettext_lazy("Note (required to reject)"))
 
 
 # --- facts and detection --------------------------------------------------------------------
@@ -212,19 +218,20 @@ def _away(rows: list[dict]) -> dict[tuple[int, dt.date], str]:
 
 
 def evaluate(facts: Iterable[VisitFacts], cfg: RuleConfig,
-             rules: Iterable[str] = tuple(RULES)) -> list[Anomaly]:
+             rules: Iterable[str] = CODES) -> list[Anomaly]:
     """Unsaved anomalies for every rule each visit breaks."""
     found = []
+    checks = [(code, ANOMALIES.rule(code).check) for code in rules]
     for f in facts:
-        for code in rules:
-            detail = RULES[code](f, cfg)
+        for code, check in checks:
+            detail = check(f, cfg)
             if detail is not None:
                 found.append(Anomaly(visit_id=f.visit_id, rule=code, detail=detail[:200]))
     return found
 
 
 def detect_for_visits(visits: QuerySet[Visit], *, now: dt.datetime | None = None,
-                      rules: Iterable[str] = tuple(RULES)) -> list[Anomaly]:
+                      rules: Iterable[str] = CODES) -> list[Anomaly]:
     """Run the rules over many visits at once; insert the new anomalies (existing ones for the
     same visit and rule are kept as they are). Visits that got one become review=pending.
 
@@ -234,7 +241,7 @@ def detect_for_visits(visits: QuerySet[Visit], *, now: dt.datetime | None = None
     cfg = config(now)
     found = evaluate(facts_for(visits), cfg, rules)
     if found:
-        Anomaly.objects.bulk_create(found, ignore_conflicts=True, batch_size=1000)
+        findings_add(STORE, found)
         Visit.objects.filter(pk__in={a.visit_id for a in found}) \
             .exclude(review=Review.REJECTED).update(review=Review.PENDING)
     return found
@@ -336,18 +343,11 @@ def anomaly_review(*, actor: Any, anomaly_id: int, accept: bool, note: str = "",
     note = (note or "").strip()
     if not accept and len(note) < 2:
         raise ServiceError(_("Say why the visit is rejected."), field="note")
-    if len(note) > 200:
-        raise ServiceError(_("The note is too long (at most 200 characters)."), field="note")
-    a = anomalies_for(actor, AnomalyFilters(state="")).filter(pk=anomaly_id).first()
-    if a is None:
-        raise NotFound(_("No such anomaly."))
-    new = AnomalyState.ACCEPTED if accept else AnomalyState.REJECTED
-    if not Anomaly.objects.filter(pk=a.pk, state=AnomalyState.OPEN).update(
-            state=new, reviewed_by=actor, reviewed_at=now, review_note=note):
-        raise ServiceError(_("This anomaly was already reviewed."))
-    audit(actor=actor, action="anomaly.review", obj=a, before={"state": a.state},
-          after={"state": new, "note": note})
-    a.refresh_from_db()
+    a = finding_decide(STORE, anomalies_for(actor, AnomalyFilters(state="")),
+                       finding_id=anomaly_id, to=Status.DISMISSED if accept else Status.CONFIRMED,
+                       actor=actor, note=note, now=now)
+    audit(actor=actor, action="anomaly.review", obj=a, before={"state": AnomalyState.OPEN},
+          after={"state": a.state, "note": note})
     if accept and a.rule == "missing_check_out":
         # the reviewer confirms the service was given although nobody checked out: the visit
         # is done (its check-out stays empty, which is the record of what happened)
@@ -378,3 +378,9 @@ def describe(a: Anomaly) -> str:
         if detail == token or detail.startswith(token + " "):
             return str(label) + detail[len(token):]
     return detail
+
+
+ANOMALIES = RuleSet(
+    name="homecare.anomalies", title=gettext_lazy("Visit anomalies"), subject="homecare.Visit",
+    rules=RULES, store=STORE, run=anomalies_sweep,
+    run_note=gettext_lazy("The other rules run when a visit is checked out."))

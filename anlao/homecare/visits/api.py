@@ -171,7 +171,7 @@ def _anomaly(a: Anomaly) -> dict[str, Any]:
     v, elder = a.visit, a.visit.order.elder
     street = elder.residence_area.parent
     return {
-        "id": a.pk, "rule": a.rule, "rule_label": str(anomalies.RULE_LABELS.get(a.rule, a.rule)),
+        "id": a.pk, "rule": a.rule, "rule_label": anomalies.ANOMALIES.title_of(a.rule),
         "detail": anomalies.describe(a), "state": a.state, "visit_id": v.pk, "date": v.date,
         "provider": v.provider.name,
         "caregiver": v.caregiver.caregiver.name if v.caregiver_id else None,

@@ -153,7 +153,7 @@ def visit_check_out(*, actor: Any, visit: int | Visit, lat: Any, lng: Any,
         state=OrderState.DONE)
     audit(actor=actor, action="visit.check_out", obj=v, after={
         "at": now.isoformat(), "lat": lat, "lng": lng, "distance_m": dist, "no_gps": no_gps})
-    rules = [r for r in anomalies.RULES if r != "missing_check_out"]
+    rules = [r for r in anomalies.CODES if r != "missing_check_out"]
     anomalies.detect_for_visits(Visit.objects.filter(pk=v.pk), now=now, rules=rules)
     v.refresh_from_db()
     anomalies.review_refresh(v, actor=actor)

@@ -22,11 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from anlao.areas.selectors import streets_for
+from anlao.core import rules
 from anlao.core.api_support import client_ip
 from anlao.core.errors import ServiceError
 from anlao.core.http import error_text, service_errors_as_http
 from anlao.core.masking import mask_address
 from anlao.core.roles import has_perm
+from anlao.core.rules import Status
 from anlao.homecare.catalog.selectors import providers_in_scope
 from anlao.homecare.models import AnomalyState, FollowUpMethod, VisitState
 from anlao.homecare.visits import anomalies, selectors, services
@@ -188,52 +190,45 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-def _without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @login_required
 def anomaly_list(request: HttpRequest) -> HttpResponse:
     if not anomalies.may_see_anomalies(request.user):
         raise DjangoPermissionDenied
-    g = request.GET
-    state = g.get("state", AnomalyState.OPEN)
-    f = anomalies.AnomalyFilters(
-        rule=g.get("rule", "") if g.get("rule", "") in anomalies.RULES else "",
-        provider=_int_or_none(g.get("provider")), street=g.get("street", "")[:12],
-        state=state if state in AnomalyState.values else "")
-    page = Paginator(anomalies.anomalies_for(request.user, f), PER_PAGE) \
-        .get_page(request.GET.get("page"))
-    rows = [{"a": a, "label": anomalies.RULE_LABELS.get(a.rule, a.rule),
+    g, ruleset = request.GET, anomalies.ANOMALIES
+    chosen = rules.review_filters(ruleset, g, status_param="state",
+                                  default_status=AnomalyState.OPEN)
+    f = anomalies.AnomalyFilters(rule=chosen.rule, provider=_int_or_none(g.get("provider")),
+                                 street=g.get("street", "")[:12], state=chosen.status)
+    page = rules.review_page(anomalies.anomalies_for(request.user, f), g, per_page=PER_PAGE)
+    rows = [{"a": a, "label": ruleset.title_of(a.rule),
              "detail": anomalies.describe(a), "v": a.visit, "elder": a.visit.order.elder}
             for a in page]
     return render(request, "homecare/anomalies.html", {
-        "nav": "homecare", "rows": rows, "page": page, "f": f, "rules": anomalies.RULE_LABELS,
+        "nav": "homecare", "rows": rows, "page": page, "f": f, "rules": ruleset.titles(),
         "states": AnomalyState.choices, "streets": streets_for(request.user),
         "providers": providers_in_scope(request.user).order_by("name"),
+        "store": ruleset.store,
         "can_review": has_perm(request.user, "visit.review"),
-        "querystring": _without_page(request)})
+        "querystring": rules.query_without_page(g)})
 
 
 @login_required
 @require_POST
 def anomaly_review(request: HttpRequest, pk: int) -> HttpResponse:
     _need(request, "visit.review")
-    decision = request.POST.get("decision")
-    if decision not in ("accept", "reject"):
+    decision = anomalies.STORE.decision_from(request.POST.get("decision"))
+    if decision is None:
         messages.error(request, _("Choose accept or reject."))
         return redirect("homecare:anomalies")
+    accept = decision == Status.DISMISSED
     try:
         with service_errors_as_http():
-            anomalies.anomaly_review(actor=request.user, anomaly_id=pk,
-                                     accept=decision == "accept",
+            anomalies.anomaly_review(actor=request.user, anomaly_id=pk, accept=accept,
                                      note=request.POST.get("note", ""))
     except ServiceError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, _("Accepted: the visit can be paid.") if decision == "accept"
+        messages.success(request, _("Accepted: the visit can be paid.") if accept
                          else _("Rejected: the visit will not be paid."))
     back = request.POST.get("back", "")[:500]
     return redirect(reverse("homecare:anomalies") + (f"?{back}" if back else ""))
