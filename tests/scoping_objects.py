@@ -16,6 +16,14 @@ from django.utils import timezone
 from anlao.accounts.models import Organisation, User
 from anlao.alarms.models import Alarm
 from anlao.areas.models import Area
+from anlao.benefits.models import (
+    BenefitRun,
+    CheckFinding,
+    Overpayment,
+    Payment,
+    PaymentKind,
+    RunState,
+)
 from anlao.facilities.models import ComplianceFinding, Facility, FacilityType
 from anlao.homecare.models import (
     Anomaly,
@@ -55,6 +63,7 @@ class Built:
     pk: int
     marker: str
     provider: int = 0  # the provider of the record's side, for pages that name it
+    sub: int = 0  # a row inside the record that an action names (a finding of a run)
 
 
 def sides(world: World) -> dict[str, Side]:
@@ -164,8 +173,49 @@ def settlement(world: World, side: Side) -> Built:
     return Built(s.pk, side.provider.name)
 
 
+# --- benefits --------------------------------------------------------------------------------
+
+def _run(world: World, side: Side, state: str = RunState.COMPUTED) -> BenefitRun:
+    district = side.community.parent.parent
+    return BenefitRun.objects.create(program="gongshu-80-89-allowance", period="2026-10",
+                                     area=district, state=state, created_by=world.root,
+                                     computed_by=world.root, computed_at=timezone.now())
+
+
+def run(world: World, side: Side) -> Built:
+    r = _run(world, side)
+    return Built(r.pk, r.area.name)
+
+
+def payment(world: World, side: Side) -> Built:
+    """An exported run with a failed payment line: the run page lists it by the elder."""
+    r = _run(world, side, RunState.EXPORTED)
+    r.summary = {"export": {"lines": 1, "total_fen": 10000}}
+    r.save(update_fields=["summary"])
+    Payment.objects.create(run=r, elder=_elder(side), line=1, kind=PaymentKind.REGULAR,
+                           amount_fen=10000, holder=side.elder_name, status="failed",
+                           fail_reason="account closed")
+    return Built(r.pk, side.elder_name)
+
+
+def overpayment(world: World, side: Side) -> Built:
+    r = _run(world, side, RunState.EXPORTED)
+    o = Overpayment.objects.create(elder=_elder(side), source_run=r, found_by=r,
+                                   amount_fen=10000, reason="deceased")
+    return Built(o.pk, side.elder_name)
+
+
+def check(world: World, side: Side) -> Built:
+    """A benefit-check finding of a run, awaiting review."""
+    r = _run(world, side)
+    f = CheckFinding.objects.create(run=r, rule="deceased_or_moved", elder=_elder(side),
+                                    detail={"status": "deceased"})
+    return Built(r.pk, side.elder_name, sub=f.pk)
+
+
 BUILDERS: dict[str, Callable[[World, Side], Built]] = {
     "elder": elder, "facility": facility, "finding": finding, "alarm": alarm,
     "provider": provider, "team": team, "order": order, "visit": visit, "anomaly": anomaly,
-    "settlement": settlement,
+    "settlement": settlement, "run": run, "payment": payment, "overpayment": overpayment,
+    "check": check,
 }

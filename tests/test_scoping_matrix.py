@@ -154,6 +154,18 @@ KINDS = {
     "settlement": Kind(("homecare:settlement",), (), ("homecare:settlements",), (),
                        ("district_officer", "provider_manager"),
                        (("homecare:settlement_approve", {}),)),
+    "run": Kind(("benefits:run", "benefits:run_progress"), ("/api/benefits/runs/{id}",),
+                ("benefits:runs",), ("/api/benefits/runs",), ("district_officer",),
+                (("/benefits/runs/{id}/review/", {}),)),
+    "payment": Kind(("benefits:run", "/benefits/runs/{id}/files/csv/"), (), (), (),
+                    ("district_officer",), (("benefits:run_return", {}),)),
+    "overpayment": Kind((), (), ("benefits:overpayments",), (), ("district_officer",),
+                        (("benefits:overpayments", {"id": "{id}", "status": "written_off",
+                                                    "recovered": "0", "note": "x"}),)),
+    "check": Kind(("benefits:run_checks",), ("/api/benefits/runs/{id}/findings",), (), (),
+                  ("district_officer",),
+                  (("benefits:run_checks", {"id": "{sub}", "status": "confirmed",
+                                            "note": "x"}),)),
 }
 # the same role in 拱墅区 and in 西湖区
 PAIRS = {"district_officer": "xihu_officer", "worker_a1": "xihu_worker",
@@ -167,7 +179,7 @@ def _both(world: World, kind: str) -> dict[str, Built]:
 
 def _url(spec: str, record: Built, missing: bool = False) -> str:
     pk = record.pk + 10_000 if missing else record.pk
-    spec = spec.format(id=pk, provider=record.provider)
+    spec = spec.format(id=pk, provider=record.provider, sub=record.sub)
     if spec.startswith("/"):
         return spec
     name, mark, query = spec.partition("?")
@@ -183,12 +195,18 @@ def _rows(response) -> list[dict]:
     return body["results"] if isinstance(body, dict) else body
 
 
+def _data(data: dict, record: Built, missing: bool = False) -> dict:
+    """A form naming the record (``{id}``, ``{sub}``), or a record that does not exist."""
+    shift = 10_000 if missing else 0
+    return {k: v.format(id=record.pk + shift, sub=record.sub + shift) for k, v in data.items()}
+
+
 def _like_missing(client: Client, method: str, url: str, missing: str, marker: str,
-                  data: dict | None = None) -> None:
+                  data: dict | None = None, missing_data: dict | None = None) -> None:
     """The same answer as for a record that does not exist, and nothing of the record."""
     kwargs = {"content_type": "application/json"} if url.startswith("/api/") and data else {}
     response = getattr(client, method)(url, data or {}, **kwargs)
-    absent = getattr(client, method)(missing, data or {}, **kwargs)
+    absent = getattr(client, method)(missing, missing_data or data or {}, **kwargs)
     assert response.status_code == absent.status_code, (url, response.status_code)
     assert response.status_code in (200, 302, 403, 404), (url, response.status_code)
     assert marker not in response.content.decode(), url
@@ -216,7 +234,7 @@ def test_an_action_on_the_other_districts_record_answers_like_a_missing_one(worl
     client = _client(world, who)
     for spec, data in KINDS[kind].posts:
         _like_missing(client, "post", _url(spec, record), _url(spec, record, missing=True),
-                      record.marker, data)
+                      record.marker, _data(data, record), _data(data, record, missing=True))
 
 
 @pytest.mark.django_db

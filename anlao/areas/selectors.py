@@ -37,14 +37,15 @@ def area_by_code(code: str) -> Area | None:
     return Area.objects.current().filter(code=code).first()
 
 
-def area_get(*, actor: Any, area_id: Any = None, code: str | None = None) -> Area:
-    """A current area inside the actor's jurisdiction, by id or by code; anything else is
-    not found."""
+def area_get(*, actor: Any, area_id: Any = None, code: str | None = None,
+             level: str | None = None) -> Area:
+    """A current area inside the actor's jurisdiction (of ``level``), by id or by code;
+    anything else is not found."""
     try:
         lookup = {"code": str(code)} if code is not None else {"pk": int(area_id)}
     except (TypeError, ValueError) as exc:
         raise NotFound("area not found") from exc
-    area = areas_for(actor).filter(**lookup).first()
+    area = areas_for(actor, level=level).filter(**lookup).first()
     if area is None:
         raise NotFound("area not found")
     return area

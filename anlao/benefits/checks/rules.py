@@ -32,6 +32,7 @@ from anlao.benefits.models import (
 )
 from anlao.benefits.payments.bankfiles import BANKS
 from anlao.benefits.policy.programs import load_programs
+from anlao.core.scoping import within_area
 from anlao.people.idnumbers import upgrade_15
 from anlao.people.models import Elder, ElderStatus
 
@@ -166,9 +167,8 @@ def _mismatch_query(run: BenefitRun, paid: pl.DataFrame | None) -> Any:
     mismatch = Q()
     for name in digits:
         mismatch |= ~Q(**{f"id_{name}": F(f"b_{name}")})
-    qs = Elder.objects.filter(
-        residence_area__in=Area.objects.under(run.area.path).values("id")
-    ) if paid is not None else Elder.objects.filter(
+    qs = within_area(Elder.objects.all(), "residence_area", run.area) \
+        if paid is not None else Elder.objects.filter(
         pk__in=Entitlement.objects.filter(run=run).values("elder_id"))
     return qs.annotate(
         n=Length("id_number"),

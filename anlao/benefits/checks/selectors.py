@@ -13,7 +13,7 @@ from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anlao.areas.models import Area
+from anlao.areas.selectors import area_by_code
 from anlao.benefits.checks.lifeverify import WorkItem, current_due
 from anlao.benefits.checks.rules import RULES
 from anlao.benefits.engine.evaluation import add_months, verification_due
@@ -29,6 +29,7 @@ from anlao.benefits.policy.programs import get_program
 from anlao.benefits.runs import selectors
 from anlao.core.errors import PermissionDenied, ServiceError
 from anlao.core.roles import has_perm
+from anlao.core.scoping import narrow_to_area
 from anlao.people.selectors import elders_visible
 
 
@@ -80,8 +81,9 @@ def worklist(*, actor: Any, program: str, community_code: str,
         raise ServiceError(_("This program has no life verification schedule."),
                            field="program")
     due, deadline = current_due(version.life, today)
-    area = Area.objects.current().filter(code=community_code).first()
-    elders = elders_visible(actor).filter(status="active", residence_area=area)
+    area = area_by_code(community_code)
+    elders = narrow_to_area(elders_visible(actor).filter(status="active"), actor,
+                            "residence_area", area)
     since = add_months(due, -13).strftime("%Y-%m")
     paid = Entitlement.objects.filter(run__program=program, run__state__in=FINAL_STATES,
                                       run__period__gte=since).values("elder_id")

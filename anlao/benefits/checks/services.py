@@ -26,10 +26,10 @@ from anlao.benefits.models import (
     LifeVerification,
     VerifyMethod,
 )
+from anlao.benefits.runs.selectors import runs_in_scope
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, ValidationFailed
 from anlao.core.roles import require
-from anlao.core.scoping import scope_by_area
 from anlao.people.selectors import elder_get
 
 REVIEW_FIELDS = ["status", "note", "reviewed_by_id"]
@@ -77,7 +77,7 @@ def run_checks(*, actor: Any, run: BenefitRun,
 def finding_review(*, actor: Any, finding_id: int, status: str, note: str) -> CheckFinding:
     """Confirm or dismiss one finding with a note (``benefit.approve``)."""
     require(actor, "benefit.approve")
-    runs = scope_by_area(BenefitRun.objects.all(), actor, "area")
+    runs = runs_in_scope(actor)
     finding = CheckFinding.objects.select_for_update().filter(
         pk=finding_id, run__in=runs.values("id")).first()
     if finding is None:

@@ -23,6 +23,7 @@ from psycopg import pq
 
 from anlao.areas.models import Area
 from anlao.benefits.models import LifeVerification
+from anlao.core.scoping import within_area
 from anlao.people.models import CATEGORY_FIELDS, Elder
 from anlao.people.selectors import elders_visible
 
@@ -65,8 +66,7 @@ ID_CHUNK = 5_000  # area ids per IN (…) query: under SQLite's bound-parameter 
 
 def elders_in_area(actor: Any, area: Area) -> QuerySet[Elder]:
     """The actor's visible elders living under ``area`` (scoping stays in people.selectors)."""
-    return elders_visible(actor).filter(
-        residence_area__in=Area.objects.under(area.path).values("id"))
+    return within_area(elders_visible(actor), "residence_area", area)
 
 
 # A batch of runs for one district and month (``shared_frames``) reads the registry once: the

@@ -7,7 +7,6 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from anlao.areas.models import Area
 from anlao.benefits.models import (
     BenefitRun,
     Deduction,
@@ -19,10 +18,11 @@ from anlao.benefits.models import (
     PaymentStatus,
 )
 from anlao.benefits.runs import recovery
+from anlao.benefits.runs.selectors import runs_in_scope
 from anlao.core.errors import NotFound, ValidationFailed
 from anlao.core.money import format_fen
 from anlao.core.roles import has_perm
-from anlao.core.scoping import scope_by_area
+from anlao.core.scoping import within_area
 from anlao.people.idnumbers import InvalidIdNumber, parse_resident_id
 from anlao.people.models import Elder
 from anlao.people.selectors import elder_get, elders_visible
@@ -46,8 +46,8 @@ def failed_lines(run: BenefitRun, limit: int = 50) -> list[tuple[Payment, Elder 
 def overpayments_for(actor: Any, status: str = "") -> QuerySet[Overpayment]:
     if not has_perm(actor, "payment.view"):
         return Overpayment.objects.none()
-    runs = scope_by_area(BenefitRun.objects.all(), actor, "area")
-    qs = Overpayment.objects.filter(source_run__in=runs).select_related("source_run")
+    qs = Overpayment.objects.filter(source_run__in=runs_in_scope(actor)).select_related(
+        "source_run")
     return qs.filter(status=status) if status else qs
 
 
@@ -97,8 +97,7 @@ def partner_elder(*, actor: Any, id_number: str) -> Elder:
         raise ValidationFailed({"id_number": [str(exc)]}) from exc
     elder = None
     if area is not None:
-        found = Elder.objects.filter(
-            id_number=number, residence_area__in=Area.objects.under(area.path).values("id"))
+        found = within_area(Elder.objects.filter(id_number=number), "residence_area", area)
         elder = found.filter(status="active").first() or found.order_by("-pk").first()
     if elder is None:
         raise NotFound(_("No elder with this ID number in your area."))

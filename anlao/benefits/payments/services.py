@@ -43,7 +43,6 @@ from anlao.benefits.runs.supplementary import backpay_claimed_twice
 from anlao.core.audit import audit, log_access, snapshot
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
 from anlao.core.roles import require
-from anlao.core.scoping import scope_by_area
 from anlao.people.models import Elder
 from anlao.people.selectors import elder_get, elders_visible
 
@@ -232,8 +231,7 @@ def _reconciles(run: BenefitRun, totals: dict[str, int], deducted: int) -> bool:
 
 
 def _run_for(actor: Any, run_id: int) -> BenefitRun:
-    run = scope_by_area(BenefitRun.objects.select_for_update(), actor, "area").filter(
-        pk=run_id).first()
+    run = selectors.runs_in_scope(actor).select_for_update().filter(pk=run_id).first()
     if run is None:
         raise NotFound(_("No such benefit run."))
     return run
@@ -308,8 +306,7 @@ def overpayment_update(*, actor: Any, overpayment_id: int, status: str, recovere
     """Record recovery of an overpayment: recovering (part), recovered (all) or written off."""
     require(actor, "payment.manage")
     line = Overpayment.objects.select_for_update().filter(
-        pk=overpayment_id, source_run__in=scope_by_area(BenefitRun.objects.all(), actor,
-                                                        "area")).first()
+        pk=overpayment_id, source_run__in=selectors.runs_in_scope(actor)).first()
     if line is None:
         raise NotFound(_("No such overpayment."))
     if status not in TRANSITIONS.get(line.status, set()):

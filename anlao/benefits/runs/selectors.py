@@ -22,10 +22,15 @@ from anlao.core.scoping import scope_by_area
 from anlao.people.selectors import elders_visible
 
 
+def runs_in_scope(actor: Any) -> QuerySet[BenefitRun]:
+    """Runs of districts in the actor's jurisdiction (services check the permission)."""
+    return scope_by_area(BenefitRun.objects.all(), actor, "area")
+
+
 def runs_for(actor: Any, *, program: str = "", period: str = "") -> QuerySet[BenefitRun]:
     if not has_perm(actor, "benefit.view"):
         return BenefitRun.objects.none()
-    qs = scope_by_area(BenefitRun.objects.all(), actor, "area").select_related(
+    qs = runs_in_scope(actor).select_related(
         "area", "computed_by", "approved_by", "reviewed_by")
     if program:
         qs = qs.filter(program=program)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area, AreaLevel
+from anlao.areas.selectors import area_get
 from anlao.benefits.checks import services as checks
 from anlao.benefits.engine import writer
 from anlao.benefits.engine.diff import previous_run, summarise
@@ -38,18 +39,18 @@ from anlao.benefits.models import (
 )
 from anlao.benefits.policy.programs import get_program, load_programs
 from anlao.benefits.runs import backpay, recovery, supplementary, tasks
+from anlao.benefits.runs.selectors import runs_in_scope
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, ServiceError
 from anlao.core.roles import require
 from anlao.core.runs import Claim, Progress, claimed
-from anlao.core.scoping import area_in_scope, scope_by_area
 
 OPEN_STATES = (RunState.DRAFT, RunState.COMPUTED, RunState.REVIEWED)
 AUDIT_FIELDS = ["state", "policy_hash", "paid_count", "total_fen", "elder_count"]
 
 
 def _run_for(actor: Any, run_id: int, for_update: bool = False) -> BenefitRun:
-    qs = scope_by_area(BenefitRun.objects.all(), actor, "area")
+    qs = runs_in_scope(actor)
     if for_update:
         qs = qs.select_for_update()
     run = qs.select_related("area").filter(pk=run_id).first()
@@ -70,10 +71,10 @@ def _check_period(period: str, today: dt.date | None) -> dt.date:
 
 
 def _district(actor: Any, district_code: str) -> Area:
-    area = Area.objects.current().filter(code=district_code, level=AreaLevel.DISTRICT).first()
-    if area is None or not area_in_scope(actor, area):
-        raise NotFound(_("No such district in your jurisdiction."))
-    return area
+    try:
+        return area_get(actor=actor, code=district_code, level=AreaLevel.DISTRICT)
+    except NotFound as exc:
+        raise NotFound(_("No such district in your jurisdiction.")) from exc
 
 
 @transaction.atomic

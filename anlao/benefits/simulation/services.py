@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area
+from anlao.areas.selectors import area_get
 from anlao.benefits.engine.evaluation import evaluate, parse_period
 from anlao.benefits.engine.frame import elders_in_area, load_frame
 from anlao.benefits.policy.programs import Program, load_programs
@@ -24,13 +25,13 @@ from anlao.benefits.simulation.simulate import (
 from anlao.core.audit import audit
 from anlao.core.errors import NotFound, ServiceError
 from anlao.core.roles import require
-from anlao.core.scoping import area_in_scope
 
 
 def _area(actor: Any, program: Program, area_code: str) -> Area:
-    area = Area.objects.current().filter(code=area_code).first()
-    if area is None or not area_in_scope(actor, area):
-        raise NotFound(_("No such area in your jurisdiction."))
+    try:
+        area = area_get(actor=actor, code=area_code)
+    except NotFound as exc:
+        raise NotFound(_("No such area in your jurisdiction.")) from exc
     if f"/{program.jurisdiction}/" not in f"/{area.path}":
         raise ServiceError(_("This area lies outside the program's jurisdiction."), field="area")
     return area
