@@ -172,10 +172,17 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock a username+IP after repeated failures
+# django-axes: lock a username from one address after 5 failures, a username from any
+# address after 20, an address for any username after 30 (anlao/accounts/lockout.py)
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_LIMITS = {
+    "username+ip_address": AXES_FAILURE_LIMIT,
+    "username": envint("AXES_USERNAME_FAILURE_LIMIT", 20),
+    "ip_address": envint("AXES_IP_FAILURE_LIMIT", 30),
+}
+AXES_HANDLER = "anlao.accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)

@@ -61,3 +61,32 @@ def test_logout_needs_post(client, world):
 def test_an_anonymous_visitor_is_sent_to_login(client, db):
     resp = client.get(reverse("home"))
     assert resp.status_code == 302 and resp.url.startswith(reverse("login"))
+
+
+def test_one_user_from_many_addresses_is_locked_after_twenty(client, world, settings):
+    for i in range(20):
+        client.post(reverse("login"), {"username": "worker_a1", "password": "wrong"},
+                    REMOTE_ADDR=f"10.1.0.{i + 1}")
+    resp = client.post(reverse("login"), {"username": "worker_a1", "password": PASSWORD},
+                       REMOTE_ADDR="10.1.1.1")
+    assert resp.status_code == 429
+
+
+def test_one_password_sprayed_over_many_users_locks_the_address(client, world):
+    for i in range(30):
+        client.post(reverse("login"), {"username": f"nobody{i}", "password": "Spring2026!"},
+                    REMOTE_ADDR="10.2.0.9")
+    resp = client.post(reverse("login"), {"username": "worker_a1", "password": PASSWORD},
+                       REMOTE_ADDR="10.2.0.9")
+    assert resp.status_code == 429
+    # another address still signs in
+    resp = client.post(reverse("login"), {"username": "worker_a1", "password": PASSWORD},
+                       REMOTE_ADDR="10.2.0.10")
+    assert resp.status_code == 302
+
+
+def test_a_few_failures_from_many_addresses_do_not_lock(client, world):
+    for i in range(19):
+        client.post(reverse("login"), {"username": "worker_a1", "password": "wrong"},
+                    REMOTE_ADDR=f"10.3.0.{i + 1}")
+    assert _login(client, "worker_a1", PASSWORD).status_code == 302
