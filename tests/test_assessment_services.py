@@ -120,6 +120,37 @@ def test_an_assessor_cannot_review_their_own_assessment(aw):
     assert Assessment.objects.get(pk=a.pk).state == "submitted"
 
 
+def test_the_assessor_who_entered_it_cannot_review_it(aw):
+    """assessor_3 types in an assessment that assessors 1 and 2 carried out: the review is
+    someone else's."""
+    base = {"assessed_on": TODAY - dt.timedelta(days=1), "assessor_1": aw.assessor_1.pk,
+            "assessor_2": aw.assessor_2.pk, "answers": full_answers(60)}
+    a = s.assessment_create(actor=aw.assessor_3, elder_id=aw.elder_a1.pk, data=base,
+                            today=TODAY)
+    s.assessment_submit(actor=aw.assessor_3, assessment_id=a.pk, today=TODAY)
+    with pytest.raises(PermissionDenied):
+        s.assessment_review(actor=aw.assessor_3, assessment_id=a.pk)
+    assert Assessment.objects.get(pk=a.pk).state == "submitted"
+
+
+def test_who_changed_the_answers_cannot_review_them(aw):
+    a = draft(aw)
+    s.assessment_save_answers(actor=aw.assessor_3, assessment_id=a.pk,
+                              answers=full_answers(60), today=TODAY)
+    s.assessment_submit(actor=aw.assessor_1, assessment_id=a.pk, today=TODAY)
+    with pytest.raises(PermissionDenied):
+        s.assessment_review(actor=aw.assessor_3, assessment_id=a.pk)
+
+
+def test_the_reviewer_cannot_also_finalise(aw):
+    a = draft(aw, answers=full_answers(60))
+    s.assessment_submit(actor=aw.assessor_1, assessment_id=a.pk, today=TODAY)
+    s.assessment_review(actor=aw.street_officer_a, assessment_id=a.pk)
+    with pytest.raises(PermissionDenied):
+        s.assessment_finalise(actor=aw.street_officer_a, assessment_id=a.pk, today=TODAY)
+    assert Assessment.objects.get(pk=a.pk).state == "reviewed"
+
+
 def test_finalising_sets_the_elders_level_audited_and_closes_the_request(aw):
     a = finalised(aw, 60)
     aw.elder_a1.refresh_from_db()

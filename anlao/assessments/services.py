@@ -33,6 +33,7 @@ from anlao.assessments.selectors import (
 from anlao.core import hooks
 from anlao.core.audit import audit, changed, snapshot
 from anlao.core.errors import PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.models import AuditLog
 from anlao.core.roles import require
 from anlao.people.models import Elder, ElderStatus
 from anlao.people.selectors import elder_get
@@ -226,8 +227,15 @@ def _store_result(a: Assessment) -> None:
         setattr(a, name, data["changes"] if name == "level_changes" else data[name])
 
 
+ENTRY_ACTIONS = ("assessment.create", "assessment.update", "assessment.submit")
+
+
 def _not_an_assessor(actor: Any, a: Assessment, message: str) -> None:
-    if actor.pk in (a.assessor_1_id, a.assessor_2_id):
+    """Four eyes: whoever assessed, or entered, changed or submitted the record (its audit
+    rows say who) does not review or finalise it."""
+    entered = AuditLog.objects.filter(entity="assessments.assessment", entity_id=str(a.pk),
+                                      actor=actor, action__in=ENTRY_ACTIONS).exists()
+    if actor.pk in (a.assessor_1_id, a.assessor_2_id, a.created_by_id) or entered:
         raise PermissionDenied(message)
 
 
@@ -298,6 +306,8 @@ def assessment_finalise(*, actor: Any, assessment_id: int,
     _require_state(a, AssessmentState.REVIEWED,
                    _("Only a reviewed assessment can be finalised; this one is %(state)s."))
     _not_an_assessor(actor, a, _("An assessor cannot finalise their own assessment."))
+    if actor.pk == a.reviewed_by_id:
+        raise PermissionDenied(_("The reviewer cannot also finalise the assessment."))
     errors = _complete_errors(a, _today(today))
     if errors:
         raise ValidationFailed(errors)
