@@ -1,8 +1,12 @@
 """Workbooks handed out: a template's header rows and notes, cells that stay text, bytes.
 
-Any text written into a workbook that starts with ``=`` is written as text, never as a
-formula: openpyxl would otherwise store it as one, and a name or an uploaded cell such as
-``=HYPERLINK(…)`` would run in the reader's Excel.
+Every export writes its rows through ``safe_row`` (or ``append``), the one place that
+neutralises formula injection: text that begins with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is written as a text cell with Excel's quote prefix, so a name or an
+uploaded cell such as ``=HYPERLINK(…)`` is shown, never evaluated (not even after the reader
+edits the cell). The value itself is kept as it was. A formula the export means to write is
+wrapped in ``Formula``. ``csv_row`` does the same for CSV files, where a cell has no type:
+there a leading apostrophe marks the text (numbers such as ``-12.50`` are left alone).
 """
 
 from __future__ import annotations
@@ -28,22 +32,50 @@ def workbook_bytes(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Formula(str):
+    """A formula the export itself writes (``Formula("=SUM(I2:I9)")``): left live."""
+
+
 def looks_like_formula(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("=")
+    return (isinstance(value, str) and not isinstance(value, Formula)
+            and value.startswith(FORMULA_STARTS))
 
 
 def safe_cell(sheet: Any, value: Any) -> Cell:
     """A cell for ``sheet.append`` (any sheet, write-only too) that holds ``value``; text
-    that looks like a formula is typed as text, so Excel shows it and never evaluates it."""
+    that looks like a formula is typed as text with the quote prefix, so Excel shows it and
+    never evaluates it."""
     cell = WriteOnlyCell(sheet, value=value)
     if looks_like_formula(value):
         cell.data_type = "s"
+        cell.quotePrefix = True
     return cell
 
 
 def safe_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
     """``values`` for ``sheet.append``, with formula-looking text made into text cells."""
     return [safe_cell(sheet, v) if looks_like_formula(v) else v for v in values]
+
+
+def append(sheet: Any, values: Iterable[Any]) -> None:
+    """``sheet.append(values)``, neutralised."""
+    sheet.append(safe_row(sheet, values))
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    """A CSV row with formula-looking text prefixed by an apostrophe (numbers kept)."""
+    return [f"'{v}" if looks_like_formula(v) and not _number(v) else v for v in values]
 
 
 def write_header(sheet: Any, columns: Sequence[Column], *, english: bool = True,

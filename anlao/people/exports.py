@@ -128,7 +128,7 @@ def _communities_sheet(sheet: Any, communities: list[Any]) -> None:
     for cell in sheet[1]:
         cell.font, cell.fill = Font(bold=True), HEAD_FILL
     for c in communities:
-        sheet.append([c.code, c.name, c.parent.name if c.parent_id else ""])
+        sheet.append(safe_row(sheet, [c.code, c.name, c.parent.name if c.parent_id else ""]))
     for letter, width in (("A", 16), ("B", 20), ("C", 16)):
         sheet.column_dimensions[letter].width = width
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from anlao.core import xlsx
 from anlao.core.masking import mask_id_number
 from anlao.core.money import fen_to_yuan
 from anlao.workforce.models import ClaimBatch
@@ -17,18 +16,16 @@ def batch_workbook(batch: ClaimBatch) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = batch.label
-    ws.append([_("Caregiver post subsidy claim"), batch.label, str(batch.area)])
-    ws.append([_("Name"), _("ID number"), _("Facility"), _("Months paid"),
-               _("Post subsidy (yuan)"), _("Length-of-service bonus (yuan)"), _("Total (yuan)"),
-               _("Explanation")])
+    xlsx.append(ws, [_("Caregiver post subsidy claim"), batch.label, str(batch.area)])
+    xlsx.append(ws, [_("Name"), _("ID number"), _("Facility"), _("Months paid"),
+                     _("Post subsidy (yuan)"), _("Length-of-service bonus (yuan)"),
+                     _("Total (yuan)"), _("Explanation")])
     for ln in batch.lines.select_related("caregiver", "facility"):
-        ws.append([ln.caregiver.name, mask_id_number(ln.caregiver.id_number),
-                   ln.facility.name if ln.facility else "", ln.months_paid,
-                   fen_to_yuan(ln.post_fen), fen_to_yuan(ln.bonus_fen),
-                   fen_to_yuan(ln.total_fen), "\n".join(line_texts(ln.explanation))])
-    ws.append([_("Total"), "", "", "", "", "", fen_to_yuan(batch.total_fen), ""])
+        xlsx.append(ws, [ln.caregiver.name, mask_id_number(ln.caregiver.id_number),
+                         ln.facility.name if ln.facility else "", ln.months_paid,
+                         fen_to_yuan(ln.post_fen), fen_to_yuan(ln.bonus_fen),
+                         fen_to_yuan(ln.total_fen), "\n".join(line_texts(ln.explanation))])
+    xlsx.append(ws, [_("Total"), "", "", "", "", "", fen_to_yuan(batch.total_fen), ""])
     for col, width in zip("ABCDEFGH", (12, 22, 24, 8, 14, 14, 12, 80), strict=True):
         ws.column_dimensions[col].width = width
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return xlsx.workbook_bytes(wb)

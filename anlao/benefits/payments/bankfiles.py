@@ -13,6 +13,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from anlao.core import xlsx
+
 # Bank code → name, allowed account-number lengths and whether the Luhn check digit applies.
 # Card numbers (借记卡) carry a Luhn digit; passbook accounts of local banks (存折) do not.
 BANKS: dict[str, dict[str, Any]] = {
@@ -86,7 +88,7 @@ def export_rows(lines: list[dict[str, Any]]) -> list[list[str]]:
 
 def to_csv(rows: list[list[str]]) -> bytes:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\r\n").writerows(rows)
+    csv.writer(buf, lineterminator="\r\n").writerows(xlsx.csv_row(r) for r in rows)
     return buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens Chinese text correctly
 
 
@@ -97,12 +99,10 @@ def to_xlsx(rows: list[list[str]], title: str) -> bytes:
     ws = wb.active
     ws.title = title[:31]
     for row in rows:
-        ws.append(row)  # all text: account numbers must not become floats
+        xlsx.append(ws, row)  # all text: account numbers must not become floats
     for col, width in zip("ABCDEFGHIJ", (6, 22, 12, 10, 12, 20, 10, 14, 9, 14), strict=True):
         ws.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.workbook_bytes(wb)
 
 
 @dataclass

@@ -5,7 +5,6 @@ selector, and render."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import secrets
 from typing import Any
 from urllib.parse import urlencode
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
 from anlao.areas.selectors import streets_for
+from anlao.core import xlsx
 from anlao.core.errors import ServiceError, ValidationFailed
 from anlao.core.http import error_text, service_errors_as_http
 from anlao.core.http import form_date as _date
@@ -78,19 +78,17 @@ def order_export(request: HttpRequest) -> HttpResponse:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Orders")
-    ws.append([_("Date"), _("Time from"), _("Time until"), _("Elder"), _("Community"), _("Service"),
-               _("Provider"), _("Price (yuan)"), _("Credit (yuan)"), _("Co-pay (yuan)"),
-               _("State"), _("Visit")])
+    xlsx.append(ws, [_("Date"), _("Time from"), _("Time until"), _("Elder"), _("Community"),
+                     _("Service"), _("Provider"), _("Price (yuan)"), _("Credit (yuan)"),
+                     _("Co-pay (yuan)"), _("State"), _("Visit")])
     qs = selectors.orders_for(request.user, order_filters(request))[:50_000]
     for o in qs:
-        ws.append([o.date, o.window_start.strftime("%H:%M"), o.window_end.strftime("%H:%M"),
-                   o.elder.name, o.elder.residence_area.name, o.item.name, o.provider.name,
-                   o.price_fen / 100, o.credit_fen / 100, o.copay_fen / 100,
-                   o.get_state_display(), o.visit.get_state_display()])
-    buf = io.BytesIO()
-    wb.save(buf)
-    response = HttpResponse(buf.getvalue(), content_type="application/vnd.openxmlformats-"
-                            "officedocument.spreadsheetml.sheet")
+        xlsx.append(ws, [o.date, o.window_start.strftime("%H:%M"),
+                         o.window_end.strftime("%H:%M"),
+                         o.elder.name, o.elder.residence_area.name, o.item.name, o.provider.name,
+                         o.price_fen / 100, o.credit_fen / 100, o.copay_fen / 100,
+                         o.get_state_display(), o.visit.get_state_display()])
+    response = HttpResponse(xlsx.workbook_bytes(wb), content_type=xlsx.XLSX)
     response["Content-Disposition"] = 'attachment; filename="homecare-orders.xlsx"'
     return response
 

@@ -8,7 +8,6 @@ the PDF needs "Noto Sans CJK SC" on the server (Debian: fonts-noto-cjk), which W
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.core.cache import cache
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from anlao.core import xlsx
 from anlao.core.money import fen_to_yuan
 from anlao.homecare.models import Settlement, SettlementState
 from anlao.homecare.settlement.selectors import lines_for
@@ -109,27 +109,25 @@ def statement_xlsx(settlement: Settlement) -> bytes:
     ws = wb.active
     ws.title = _("Summary")[:31]
     for label, value in summary(settlement):
-        ws.append([label, value])
+        xlsx.append(ws, [label, value])
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 36
     lines = wb.create_sheet(_("Visits")[:31])
-    lines.append([str(h) for h in LINE_HEADERS])
+    xlsx.append(lines, [str(h) for h in LINE_HEADERS])
     for cell in lines[1]:
         cell.font = Font(bold=True)
     rows = statement_rows(settlement)
     for r in rows:
-        lines.append([r["n"], r["visit_id"], r["date"], r["elder"], r["item"], r["caregiver"],
-                      r["check_in"], r["check_out"], r["price"], r["copay"], r["payable"],
-                      r["reason"]])
+        xlsx.append(lines, [r["n"], r["visit_id"], r["date"], r["elder"], r["item"],
+                            r["caregiver"], r["check_in"], r["check_out"], r["price"],
+                            r["copay"], r["payable"], r["reason"]])
     last = len(rows) + 1
-    lines.append([_("Total"), None, None, None, None, None, None, None,
-                  f"=SUM(I2:I{last})", f"=SUM(J2:J{last})", f"=SUM(K2:K{last})", None])
+    xlsx.append(lines, [_("Total"), None, None, None, None, None, None, None,
+                        *(xlsx.Formula(f"=SUM({c}2:{c}{last})") for c in "IJK"), None])
     for col, width in zip("ABCDEFGHIJKL", (6, 9, 12, 10, 14, 10, 9, 9, 12, 12, 12, 18),
                           strict=True):
         lines.column_dimensions[col].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.workbook_bytes(wb)
 
 
 def filename(settlement: Settlement, ext: str) -> str:
