@@ -12,22 +12,33 @@ messages.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from django.core.exceptions import SuspiciousOperation
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 from pydantic import Field
 
-from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
+from anlao.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+)
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 MAX_PAGE_SIZE = 200
 
@@ -72,7 +83,10 @@ class ErrorOut(Schema):
     )
 
 
-ERROR_RESPONSES: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Every operation documents these (each in the one shape); 500 is left out on purpose.
+ERROR_RESPONSES: dict[int, Any] = {
+    400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut,
+}
 
 
 def error_response(status: int, code: str, message: str, *, field: str | None = None,
@@ -89,6 +103,7 @@ def _status_message(status: int) -> tuple[str, str]:
         404: ("not_found", _("Not found.")),
         405: ("method_not_allowed", _("This method is not allowed here.")),
         429: ("throttled", _("Too many requests; try again later.")),
+        500: ("server_error", _("Something went wrong on our side; it has been logged.")),
     }
     return messages.get(status, ("error", _("The request failed.")))
 
@@ -105,6 +120,8 @@ def _on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
         return error_response(404, "not_found", _("Not found."))
     if isinstance(exc, PermissionDenied):
         return error_response(403, exc.code, exc.message)
+    if isinstance(exc, Conflict):
+        return error_response(409, exc.code, exc.message, field=exc.field)
     if isinstance(exc, ValidationFailed):
         return error_response(422, exc.code, exc.message, field=exc.field, errors=exc.errors)
     errors = {exc.field: [exc.message]} if exc.field else None
@@ -113,6 +130,19 @@ def _on_service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
 
 def _on_404(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(404, "not_found", _("Not found."))
+
+
+def _on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    """A body too large, too many fields, a bad header: Django would answer an HTML 400."""
+    code, message = _status_message(400)
+    return error_response(400, code, message)
+
+
+def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: logged with its traceback, answered in the one shape, with no detail leaked."""
+    log.exception("API error on %s %s", request.method, request.path)
+    code, message = _status_message(500)
+    return error_response(500, code, message)
 
 
 # --- validation errors from request parsing (pydantic) --------------------------------------
@@ -184,7 +214,19 @@ def _json_405(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
+@csrf_exempt
 def _api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """No operation matches (an unknown path, or ``/elders/abc``): a JSON 404.
+
+    CSRF-exempt, so Django's HTML CSRF page never answers under /api/: a token needs no CSRF
+    token, and a signed-in browser's unsafe request without one gets the JSON 403 that a
+    matching operation would give.
+    """
+    unsafe = request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+    session = "HTTP_AUTHORIZATION" not in request.META and request.user.is_authenticated
+    if unsafe and session and check_csrf(request) is not None:
+        return error_response(403, "csrf_failed",
+                              _("The CSRF check failed; reload the page and retry."))
     code, message = _status_message(404)
     return error_response(404, code, message)
 
@@ -204,6 +246,8 @@ class AnlaoAPI(NinjaAPI):
         self.add_exception_handler(ServiceError, _on_service_error)
         self.add_exception_handler(Http404, _on_404)
         self.add_exception_handler(ValidationError, _on_validation_error)
+        self.add_exception_handler(SuspiciousOperation, _on_suspicious)
+        self.add_exception_handler(Exception, _on_unexpected)
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
         urls = super()._get_urls()

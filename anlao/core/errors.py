@@ -20,6 +20,12 @@ class PermissionDenied(ServiceError):
     code = "forbidden"
 
 
+class Conflict(ServiceError):
+    """The record changed under the caller (or a duplicate exists): the API answers 409."""
+
+    code = "conflict"
+
+
 class NotFound(ServiceError):
     """Also raised for records outside the actor's jurisdiction, so existence does not leak."""
 

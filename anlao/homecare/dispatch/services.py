@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.core.audit import audit
-from anlao.core.errors import NotFound, ServiceError, ValidationFailed
+from anlao.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from anlao.core.roles import require
 from anlao.core.scoping import scope_by_organisation
 from anlao.homecare.dispatch.build import (
@@ -49,12 +49,6 @@ from anlao.homecare.models import (
 
 PLAN_FIELDS = ["caregiver", "sequence", "planned_start", "planned_end", "travel_seconds",
                "state", "unassigned_reason", "version", "updated_at"]
-
-
-class Conflict(ServiceError):
-    """Someone else changed the visit since the dispatcher loaded it."""
-
-    code = "conflict"
 
 
 def check_provider(actor: Any, provider: Any) -> None:
