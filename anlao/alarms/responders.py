@@ -10,7 +10,6 @@ when it sent one, else the elder's home, else the community centre).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,21 +17,17 @@ from django.utils import timezone
 
 from anlao.accounts.models import User
 from anlao.alarms.models import Alarm
+from anlao.core.geo import haversine_m
 from anlao.core.masking import mask_phone
 from anlao.core.roles import Role
 from anlao.homecare.models import CaregiverProfile, Contract, ContractState, Visit, VisitState
-
-EARTH_RADIUS_M = 6_371_000
 
 
 def distance_m(a: tuple[float, float] | None, b: tuple[float, float] | None) -> int | None:
     """Great-circle distance in metres between two (lat, lng) points; None if one is unknown."""
     if a is None or b is None:
         return None
-    lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2)
-    return round(2 * EARTH_RADIUS_M * math.asin(math.sqrt(h)))
+    return round(haversine_m(*a, *b))
 
 
 def _point(lat: float | None, lng: float | None) -> tuple[float, float] | None:

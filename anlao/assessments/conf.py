@@ -12,12 +12,12 @@ Read through these functions so tests can override them with pytest-django's ``s
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from django.conf import settings
 
 from anlao.assessments.scoring import LevelRules
+from anlao.core.periods import add_months
 
 
 def level_rules() -> LevelRules:
@@ -30,14 +30,6 @@ def reassess_months() -> int:
 
 def due_soon_days() -> int:
     return settings.ASSESSMENT_DUE_SOON_DAYS
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months; the 31st becomes the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(day.day, last))
 
 
 def due_on(last_final: dt.date) -> dt.date:

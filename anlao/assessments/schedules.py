@@ -23,6 +23,7 @@ from anlao.assessments.models import (
     RequestStatus,
 )
 from anlao.assessments.selectors import assessable_elders
+from anlao.core.periods import add_months
 from anlao.core.scoping import narrow_to_area
 from anlao.people.models import Elder, ElderStatus
 
@@ -52,7 +53,7 @@ def elders_due(actor: Any, *, area_code: str = "", today: dt.date | None = None,
     horizon = today + dt.timedelta(days=conf.due_soon_days() if within_days is None
                                    else within_days)
     # due_on(last) <= horizon  ⇔  last <= horizon − N months (month arithmetic, not days)
-    cutoff = conf.add_months(horizon, -conf.reassess_months())
+    cutoff = add_months(horizon, -conf.reassess_months())
     current = Assessment.objects.filter(elder=OuterRef("pk"), is_current=True)
     change = AssessmentRequest.objects.filter(
         elder=OuterRef("pk"), status=RequestStatus.OPEN,
@@ -91,7 +92,7 @@ def schedule_counts(actor: Any, *, area_code: str = "", today: dt.date | None = 
                     ) -> dict[str, int]:
     """Headline numbers for the schedule page: overdue, due soon, never assessed."""
     today = today or timezone.localdate()
-    overdue_cut = conf.add_months(today - dt.timedelta(days=1), -conf.reassess_months())
+    overdue_cut = add_months(today - dt.timedelta(days=1), -conf.reassess_months())
     due = elders_due(actor, area_code=area_code, today=today)
     overdue = due.filter(has_current=True, last_final_on__lte=overdue_cut).count()
     return {"overdue": overdue, "due_soon": due.count() - overdue,

@@ -24,6 +24,7 @@ from anlao.assessments.instrument import load
 from anlao.assessments.pdf import report_pdf
 from anlao.assessments.views import NAV, get_assessment, place, require_perm
 from anlao.core.errors import PermissionDenied
+from anlao.core.periods import add_months, month_start, next_month
 
 LISTS = ("due", "never")
 
@@ -81,10 +82,10 @@ def _agency_months(rows: list[dict[str, Any]], since: dt.date, today: dt.date
                    ) -> dict[str, Any]:
     """Every month from ``since`` to now × agencies, as chart series and a table (a month
     without assessments is a 0, not a gap)."""
-    months, month = [], since.replace(day=1)
+    months, month = [], month_start(since)
     while month <= today:
         months.append(month)
-        month = conf.add_months(month, 1)
+        month = next_month(month)
     agencies = sorted({r["agency"] for r in rows})
     cell = {(r["agency"], r["month"]): r["count"] for r in rows}
     return {"months": [f"{m:%Y-%m}" for m in months],
@@ -101,7 +102,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     by = "community" if request.GET.get("by") == "community" else "street"
     rows = stats.level_counts(request.user, by=by, area_code=area)
     today = timezone.localdate()
-    since = conf.add_months(today.replace(day=1), -11)
+    since = add_months(month_start(today), -11)
     months = _agency_months(stats.assessments_per_agency_month(request.user, since=since),
                             since, today)
     levels = _level_names()

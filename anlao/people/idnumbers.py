@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
@@ -103,7 +104,7 @@ def parse_resident_id(raw: str, *, today: dt.date | None = None) -> ResidentId:
     except stdnum_errors.ValidationError as exc:
         raise InvalidIdNumber(_("ID number is not valid.")) from exc
     birth = ric.get_birth_date(number)
-    if birth > (today or dt.date.today()):
+    if birth > (today or timezone.localdate()):
         raise InvalidIdNumber(_("ID number has a birth date in the future."))
     sex = "M" if int(number[16]) % 2 == 1 else "F"
     return ResidentId(number=number, birth_date=birth, sex=sex)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area, AreaLevel
@@ -84,7 +85,7 @@ def clean_elder(
     data: dict[str, Any], *, index: AreaIndex, today: dt.date | None = None
 ) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Return (cleaned values, errors by field). Nothing is written."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     errors = _Errors()
     out: dict[str, Any] = {}
     _clean_name(data, out, errors)

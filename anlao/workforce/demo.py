@@ -22,6 +22,7 @@ from stdnum.cn import ric
 
 from anlao.accounts.models import User
 from anlao.areas.models import Area
+from anlao.core.periods import previous_quarter, quarter_bounds
 from anlao.core.roles import Role
 from anlao.demo.names import FEMALE_FIRST, FEMALE_SECOND, MALE_FIRST, MALE_SECOND, SURNAMES
 from anlao.facilities.models import Facility, FacilityType
@@ -188,9 +189,8 @@ def _claims(today: dt.date) -> str:
     district = officer.areas.first() if officer else None
     if not (officer and admin and district):
         return "no district officer and city admin: no claims"
-    q = (today.month - 1) // 3
-    last = (today.year, q) if q else (today.year - 1, 4)
-    before = (last[0], last[1] - 1) if last[1] > 1 else (last[0] - 1, 4)
+    last = previous_quarter(today)
+    before = previous_quarter(quarter_bounds(*last)[0])
     for (year, quarter), approve in ((before, True), (last, False)):
         b = services.batch_create(actor=officer, year=year, quarter=quarter, area_id=district.pk)
         services.batch_compute(actor=officer, batch_id=b.pk)

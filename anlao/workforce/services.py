@@ -15,6 +15,7 @@ from anlao.areas.models import Area
 from anlao.core.audit import audit, changed, log_access, snapshot
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.masking import mask_phone
+from anlao.core.periods import quarter_bounds
 from anlao.core.roles import require
 from anlao.core.scoping import area_in_scope, sees_by_organisation, within_area
 from anlao.people.idnumbers import InvalidIdNumber, age_on, parse_resident_id
@@ -32,7 +33,7 @@ from anlao.workforce.models import (
     TrainingRecord,
     WorkRole,
 )
-from anlao.workforce.subsidy import Cert, Job, compute_line, load_policy, quarter_bounds
+from anlao.workforce.subsidy import Cert, Job, compute_line, load_policy
 
 MIN_AGE = 16
 

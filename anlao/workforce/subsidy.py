@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from anlao.core.periods import add_months, month_end, month_start, next_month, quarter_bounds
+
 POLICY_FILE = Path(__file__).parent / "data" / "caregiver-post-subsidy.yaml"
 LEVEL_RANK = {"level5": 1, "level4": 2, "level3": 3, "level2": 4, "level1": 5}
 
@@ -86,27 +88,9 @@ def load_policy() -> Policy:
     return policy_from_text(POLICY_FILE.read_text(encoding="utf-8"))
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Same day ``months`` later; the 31st falls back to the month's last day."""
-    y, m = divmod(day.month - 1 + months, 12)
-    year, month = day.year + y, m + 1
-    return dt.date(year, month, min(day.day, month_last(year, month).day))
-
-
-def month_last(year: int, month: int) -> dt.date:
-    nxt = dt.date(year + month // 12, month % 12 + 1, 1)
-    return nxt - dt.timedelta(days=1)
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    first_month = 3 * (quarter - 1) + 1
-    return dt.date(year, first_month, 1), month_last(year, first_month + 2)
-
-
 def level_in_force(certs: list[Cert], month_first: dt.date, policy: Policy) -> str:
     """The highest level held; with ``month_after`` a certificate counts from the next month."""
-    cutoff = month_first if policy.level_change == "month_after" else (
-        month_last(month_first.year, month_first.month) + dt.timedelta(days=1))
+    cutoff = month_first if policy.level_change == "month_after" else next_month(month_first)
     held = [c.level for c in certs if c.issued_on < cutoff and c.level in LEVEL_RANK]
     return max(held, key=LEVEL_RANK.__getitem__, default="")
 
@@ -121,11 +105,11 @@ def job_on(jobs: list[Job], day: dt.date) -> Job | None:
 
 
 def _month(certs: list[Cert], jobs: list[Job], first: dt.date, policy: Policy) -> dict:
-    last = month_last(first.year, first.month)
+    last = month_end(first)
     level = level_in_force(certs, first, policy)
-    job = job_on(jobs, last) if first >= policy.starts_on.replace(day=1) else None
+    job = job_on(jobs, last) if first >= month_start(policy.starts_on) else None
     fen = policy.monthly_fen[level] if (job and level) else 0
-    if first < policy.starts_on.replace(day=1):
+    if first < month_start(policy.starts_on):
         why = "before_policy"
     elif not job:
         why = "not_employed_frontline"

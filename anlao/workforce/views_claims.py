@@ -19,6 +19,7 @@ from anlao.core.errors import NotFound, PermissionDenied, ServiceError
 from anlao.core.http import error_text, service_errors_as_http
 from anlao.core.masking import mask_id_number
 from anlao.core.money import format_fen
+from anlao.core.periods import previous_quarter
 from anlao.core.roles import has_perm
 from anlao.workforce import exports, selectors, services
 from anlao.workforce.models import BatchState
@@ -41,17 +42,11 @@ def _page(request: HttpRequest, template: str, ctx: dict[str, Any]) -> HttpRespo
     return render(request, template, ctx)
 
 
-def _last_quarter() -> tuple[int, int]:
-    today = timezone.localdate()
-    q = (today.month - 1) // 3  # the previous quarter (0 means Q4 of last year)
-    return (today.year, q) if q else (today.year - 1, 4)
-
-
 @login_required
 def batch_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _create(request)
-    year, quarter = _last_quarter()
+    year, quarter = previous_quarter(timezone.localdate())
     batches = [{"b": b, "css": STATE_CSS[b.state], "total": format_fen(b.total_fen)}
                for b in selectors.batches_visible(request.user)[:100]]
     areas = [a for a in areas_for(request.user)

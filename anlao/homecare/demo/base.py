@@ -28,8 +28,9 @@ from stdnum.cn import ric
 
 from anlao.accounts.models import Organisation, User
 from anlao.areas.models import Area, AreaLevel
+from anlao.core.periods import month_start, next_month, previous_month
 from anlao.credit.models import CreditEntry
-from anlao.credit.selectors import has_line, next_month
+from anlao.credit.selectors import has_line
 from anlao.demo import bulk
 from anlao.demo.names import FEMALE_FIRST, FEMALE_SECOND, MALE_FIRST, MALE_SECOND, SURNAMES
 from anlao.demo.world import DISTRICT, PROVIDERS
@@ -211,8 +212,7 @@ def _credit(today: dt.date, stdout: Any) -> int:
         stdout.write("    homecare: no demo officers, no service credit")
         return 0
     granted = 0
-    this_month = today.replace(day=1)
-    for month in ((this_month - dt.timedelta(days=1)).replace(day=1), this_month):
+    for month in (previous_month(today), month_start(today)):
         period = f"{month:%Y-%m}"
         runs_of = BenefitRun.objects.filter(program=PROGRAM, period=period)
         # A re-seed wipes the elders and with them the entitlements: their runs are stale.
@@ -265,8 +265,8 @@ def _plan_items(rng: random.Random, level: int | None, credit: int,
 
 
 def _plans(rng: random.Random, today: dt.date, contracts: dict[str, Contract]) -> int:
-    this_month = today.replace(day=1)
-    start = (this_month - dt.timedelta(days=1)).replace(day=1)
+    this_month = month_start(today)
+    start = previous_month(today)
     creator = User.objects.filter(username__in=["hotline", "district_officer"]) \
         .order_by("username").first()
     if creator is None or not contracts:
@@ -301,7 +301,7 @@ def _plans(rng: random.Random, today: dt.date, contracts: dict[str, Contract]) -
 def _orders(today: dt.date, until: dt.date) -> tuple[int, int]:
     """Each plan day from the 1st of this month to ``until``: an order and its visit, with the
     credit split the order service would make (credit first, co-pay up to the setting)."""
-    first = today.replace(day=1)
+    first = month_start(today)
     have = set(Order.objects.filter(care_plan__isnull=False, date__gte=first, date__lte=until)
                .values_list("care_plan_id", "date"))
     left = _credit_left(first, until)
@@ -316,7 +316,7 @@ def _orders(today: dt.date, until: dt.date) -> tuple[int, int]:
         for day in _days(plan, first, until):
             if (plan.pk, day) in have:
                 continue
-            key = (plan.elder_id, day.replace(day=1))
+            key = (plan.elder_id, month_start(day))
             credit = min(price, max(0, left[key]))
             if price - credit > max_copay:
                 skipped += 1
@@ -362,10 +362,10 @@ def _credit_left(first: dt.date, until: dt.date) -> dict[tuple[int, dt.date], in
             "elder_id", "period", "amount"):
         left[(elder, period)] += amount
     for elder, day, fen in Order.objects.filter(
-            date__gte=first, date__lt=next_month(until.replace(day=1)),
+            date__gte=first, date__lt=next_month(until),
             state__in=["accepted", "done"]).exclude(has_line(VISIT_CREDIT_SOURCE, "visit__id")) \
             .values_list("elder_id", "date", "credit_fen"):
-        left[(elder, day.replace(day=1))] -= fen
+        left[(elder, month_start(day))] -= fen
     return left
 
 

@@ -31,6 +31,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from anlao.accounts.models import User
+from anlao.core.geo import offset
+from anlao.core.periods import month_start, next_month, previous_month
 from anlao.credit.models import HOLD_KINDS, CreditEntry, CreditKind, CreditUnit
 from anlao.credit.selectors import has_line
 from anlao.demo import bulk
@@ -52,7 +54,7 @@ from anlao.homecare.models import (
     Visit,
     VisitState,
 )
-from anlao.homecare.settlement.services import next_month, settlement_approve, settlement_compute
+from anlao.homecare.settlement.services import settlement_approve, settlement_compute
 from anlao.homecare.visits import anomalies as rules
 from anlao.people.models import Elder
 
@@ -64,7 +66,6 @@ GAP_MINUTES = 30  # between one visit's planned end and the caregiver's next pla
 ACCEPT = {"outside_geofence": 0.6, "too_short": 0.35, "overlap": 0.7,
           "missing_check_out": 0.2, "elder_unavailable": 0.0, "no_order": 0.5}
 COMMENTS = ["服务很细心", "准时到达，态度好", "希望多来几次", "做得不错", "时间有点短", ""]
-M_PER_DEG = 111_320.0
 
 
 def _aware(day: dt.date, t: dt.time) -> dt.datetime:
@@ -205,8 +206,7 @@ def _assign(day_visits: list[Visit], carers: list[int], last_carer: dict[int, in
 
 def _offset(lat: float, lng: float, metres: float, rng: random.Random) -> tuple[float, float]:
     angle = rng.uniform(0, 2 * math.pi)
-    return (lat + metres * math.cos(angle) / M_PER_DEG,
-            lng + metres * math.sin(angle) / (M_PER_DEG * math.cos(math.radians(lat))))
+    return offset(lat, lng, metres * math.cos(angle), metres * math.sin(angle))
 
 
 def _live_one(v: Visit, home: tuple[float, float] | None, tasks: list, rng: random.Random) -> None:
@@ -369,7 +369,7 @@ def spend_credit(verified: list[int]) -> int:
             buckets[(elder, period)].add(category)
     lines = []
     for pk, day, elder, credit, code, category in sorted(rows, key=lambda r: (r[1], r[0])):
-        key = (elder, day.replace(day=1))
+        key = (elder, month_start(day))
         spend = min(credit, left[key])
         if spend <= 0:
             continue
@@ -432,8 +432,8 @@ def seed(seed: int, stdout: Any, *, today: dt.date | None = None,
     started = time.monotonic()
     now = now or timezone.now()
     today = today or timezone.localdate(now)
-    this_month = today.replace(day=1)
-    first = (this_month - dt.timedelta(days=1)).replace(day=1)
+    this_month = month_start(today)
+    first = previous_month(today)
     rng = random.Random(seed * 7919 + 5)
     with transaction.atomic():
         existing = unlived(first, today)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from anlao.areas.models import Area, AreaLevel
 from anlao.core.errors import NotFound
+from anlao.core.geo import offset
 from anlao.homecare.dispatch.build import (
     seconds_since_midnight,
     shift_of,
@@ -131,10 +132,9 @@ def _axis(rows: list[RouteRow], day: dt.date) -> tuple[int, int]:
 
 def _ring(lat: float, lng: float, radius_m: float = RING_M, sides: int = 32) -> list[list[float]]:
     """A closed GeoJSON ring ([lng, lat] pairs) approximating a circle."""
-    dlat = radius_m / 111_320
-    dlng = radius_m / (111_320 * math.cos(math.radians(lat)))
-    ring = [[round(lng + dlng * math.cos(2 * math.pi * k / sides), 6),
-             round(lat + dlat * math.sin(2 * math.pi * k / sides), 6)] for k in range(sides)]
+    points = [offset(lat, lng, radius_m * math.sin(2 * math.pi * k / sides),
+                     radius_m * math.cos(2 * math.pi * k / sides)) for k in range(sides)]
+    ring = [[round(p_lng, 6), round(p_lat, 6)] for p_lat, p_lng in points]
     return [*ring, ring[0]]
 
 

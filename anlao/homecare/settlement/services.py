@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from anlao.accounts.models import Organisation
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import PermissionDenied, ValidationFailed
+from anlao.core.periods import month_start, next_month, parse_month
 from anlao.core.roles import require
 from anlao.homecare.models import (
     Anomaly,
@@ -61,18 +62,14 @@ class Line:
     excluded_reason: str
 
 
-def month_start(value: dt.date | str) -> dt.date:
+def period_of(value: dt.date | str) -> dt.date:
     """The first day of the month of ``value`` (a date or "YYYY-MM"); bad input → error."""
     if isinstance(value, str):
         try:
-            value = dt.datetime.strptime(value.strip()[:7], "%Y-%m").date()
+            value = parse_month(value.strip()[:7])
         except ValueError as exc:
             raise ValidationFailed({"period": [_("Give the month as YYYY-MM.")]}) from exc
-    return value.replace(day=1)
-
-
-def next_month(period: dt.date) -> dt.date:
-    return (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return month_start(value)
 
 
 # --- computing ----------------------------------------------------------------------------
@@ -141,7 +138,7 @@ def settlement_compute(*, actor: Any, provider: Organisation | int, period: dt.d
     """Compute (or re-compute, while unapproved) a provider's monthly settlement."""
     require(actor, "settlement.compute")
     now = now or timezone.now()
-    period = month_start(period)
+    period = period_of(period)
     provider_obj = provider_get(actor, getattr(provider, "pk", provider))
     _check_period(period, now)
     existing = (Settlement.objects.select_for_update()

@@ -20,10 +20,10 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from anlao.core.periods import next_month
 from anlao.core.roles import has_perm
 from anlao.core.scoping import scope
 from anlao.homecare.models import Anomaly, Category, Visit, VisitState
-from anlao.homecare.settlement.services import next_month
 from anlao.homecare.visits.anomalies import ANOMALIES
 
 STATE_COLOURS = {

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from anlao.areas.selectors import streets_for
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.money import format_fen
+from anlao.core.periods import format_month, month_start, previous_month
 from anlao.core.roles import has_perm
 from anlao.homecare.models import SettlementState
 from anlao.homecare.settlement import export, selectors, services, stats
@@ -47,7 +48,7 @@ def _get(request: HttpRequest, pk: int) -> Any:
 
 def _month_param(raw: str) -> dt.date | None:
     try:
-        return services.month_start(raw) if raw else None
+        return services.period_of(raw) if raw else None
     except ValidationFailed:
         return None
 
@@ -61,10 +62,6 @@ def _with_money(s: Any) -> Any:
     s.money = {k: format_fen(getattr(s, f"{k}_fen"))
                for k in ("gross", "copay", "excluded", "payable")}
     return s
-
-
-def _last_month() -> dt.date:
-    return (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
 @login_required
@@ -83,7 +80,8 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
         "filters": {"month": period.strftime("%Y-%m") if period else "",
                     "provider": provider_id},
         "can_compute": has_perm(request.user, "settlement.compute"),
-        "default_month": _last_month().strftime("%Y-%m"), "filtered": bool(query)})
+        "default_month": format_month(previous_month(timezone.localdate())),
+        "filtered": bool(query)})
 
 
 @login_required
@@ -197,7 +195,7 @@ def settlement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require(request, "homecare.view")
-    period = _month_param(request.GET.get("month", "")) or timezone.localdate().replace(day=1)
+    period = _month_param(request.GET.get("month", "")) or month_start(timezone.localdate())
     data = stats.dashboard(request.user, period=period)
     # the facility map's base layer: tiles only when configured, else labelled street rings
     areas = [{"name": a.name, "lat": a.lat, "lng": a.lng} for a in streets_for(request.user)

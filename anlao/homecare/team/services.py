@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.accounts.models import Organisation
@@ -71,7 +72,7 @@ def caregiver_profile_save(*, actor: Any, caregiver_id: Any, provider_id: Any,
     provider = acting_provider(actor, provider_id)
     caregiver = Caregiver.objects.filter(pk=as_int(caregiver_id), is_active=True).first()
     e: dict[str, list[str]] = {}
-    if caregiver is None or not _employed(caregiver, provider, today or dt.date.today()):
+    if caregiver is None or not _employed(caregiver, provider, today or timezone.localdate()):
         raise ValidationFailed({"caregiver": [_("This caregiver is not employed by the "
                                                 "provider.")]})
     clean_skills = sorted({str(s).strip().lower() for s in skills if str(s).strip()})

@@ -3,7 +3,6 @@ what dispatch plans with. Provider managers keep their own team; officers pick a
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -13,6 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -59,7 +59,7 @@ def team(request: HttpRequest) -> HttpResponse:
                       {"nav": "homecare", "providers": selectors.team_providers(request.user)})
     provider = _provider(request)
     profiles = selectors.team_profiles(provider)
-    today = dt.date.today()
+    today = timezone.localdate()
     rows = [{"p": p, "hours": _hours_text(p.working_hours),
              "leave": [lv for lv in p.leaves.all() if lv.end >= today][:2]} for p in profiles]
     return render(request, "homecare/team.html",

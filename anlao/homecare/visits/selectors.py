@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, QuerySet
 from django.utils.translation import gettext as _
 
 from anlao.core.errors import NotFound
+from anlao.core.periods import month_bounds
 from anlao.core.roles import has_perm
 from anlao.homecare.models import (
     CaregiverProfile,
@@ -120,9 +121,3 @@ def ratings_rollup(actor: Any, *, period: dt.date | None = None, by: str = "prov
 
 def reveal_reason(visit: Visit) -> str:
     return f"home-care visit #{visit.pk} on {visit.date:%Y-%m-%d}"
-
-
-def month_bounds(period: dt.date) -> tuple[dt.date, dt.date]:
-    start = period.replace(day=1)
-    end = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, end

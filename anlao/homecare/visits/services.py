@@ -25,6 +25,8 @@ from django.utils.translation import gettext as _
 from anlao.areas.models import Area
 from anlao.core.audit import audit, log_access
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
+from anlao.core.geo import haversine_m
+from anlao.core.periods import month_bounds
 from anlao.core.roles import require
 from anlao.homecare.models import (
     CaregiverProfile,
@@ -40,22 +42,13 @@ from anlao.homecare.visits.anomalies import visits_scope
 from anlao.homecare.visits.selectors import (
     caregiver_profile,
     followups_for,
-    month_bounds,
     reveal_reason,
     visit_for_caregiver,
 )
 
-EARTH_RADIUS_M = 6_371_000
 MAX_FROM_DISTRICT_M = 50_000  # further than this from the district: the phone's fix is wrong
 CODE_DIGITS = 6
 MAX_NOTES = 2000
-
-
-def haversine_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 # --- position -------------------------------------------------------------------------------

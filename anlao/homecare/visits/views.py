@@ -27,6 +27,7 @@ from anlao.core.api_support import client_ip
 from anlao.core.errors import ServiceError
 from anlao.core.http import error_text, service_errors_as_http
 from anlao.core.masking import mask_address
+from anlao.core.periods import month_start, parse_month, previous_month
 from anlao.core.roles import has_perm
 from anlao.core.rules import Status
 from anlao.homecare.catalog.selectors import providers_in_scope
@@ -238,9 +239,9 @@ def anomaly_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _month(value: str | None) -> dt.date:
     try:
-        return dt.date.fromisoformat(f"{(value or '').strip()}-01")
+        return parse_month(value or "")
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        return month_start(timezone.localdate())
 
 
 @login_required
@@ -248,7 +249,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     _need(request, "followup.record")
     page = Paginator(selectors.followups_for(request.user), PER_PAGE) \
         .get_page(request.GET.get("page"))
-    last_month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last_month = previous_month(timezone.localdate())
     return render(request, "homecare/followups.html", {
         "nav": "homecare", "page": page, "methods": FollowUpMethod.choices,
         "ratings": range(1, 6), "month": last_month,

@@ -13,19 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from anlao.core.geo import haversine_matrix_m
 from anlao.homecare.dispatch.routing.model import Instance, Point
-
-EARTH_RADIUS_M = 6_371_008.8  # mean radius (IUGG)
-
-
-def haversine_m(points: Sequence[Point]) -> np.ndarray:
-    """Great-circle distances in metres between every pair of ``points`` (n × n floats)."""
-    lat = np.radians(np.fromiter((p.lat for p in points), float, len(points)))
-    lng = np.radians(np.fromiter((p.lng for p in points), float, len(points)))
-    dlat = lat[:, None] - lat[None, :]
-    dlng = lng[:, None] - lng[None, :]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlng / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def straight_line_s(points: Sequence[Point], *, detour_factor: float,
@@ -33,7 +22,8 @@ def straight_line_s(points: Sequence[Point], *, detour_factor: float,
     """Seconds to travel straight-line distance × ``detour_factor`` at ``speed_kmh``."""
     if speed_kmh <= 0 or detour_factor <= 0:
         raise ValueError("speed_kmh and detour_factor must be positive")
-    metres = haversine_m(points) * detour_factor
+    metres = haversine_matrix_m([p.lat for p in points], [p.lng for p in points])
+    metres = metres * detour_factor
     return np.rint(metres / (speed_kmh / 3.6)).astype(np.int64)
 
 
