@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
+from anlao.core.periods import month_start
 from anlao.credit.models import HOLD_KINDS, CreditEntry, CreditKind, CreditUnit
 
 # (elder_id, period) -> credit (fen) promised outside the ledger for that month
@@ -27,14 +28,6 @@ def register_reservation(fn: Reservation) -> None:
         _reservations.append(fn)
 
 
-def month_of(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def next_month(period: dt.date) -> dt.date:
-    return (period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
 def sum_amount(qs: QuerySet[CreditEntry]) -> int:
     return int(qs.aggregate(s=Sum("amount"))["s"] or 0)
 
@@ -43,7 +36,7 @@ def balance(elder_id: int, period: dt.date, *, category: str | None = None,
             unit: str = CreditUnit.FEN) -> int:
     """Credit left for ``period`` (a month), holds not counted. ``category``: that bucket plus
     the general one; ``None``: every bucket."""
-    qs = CreditEntry.objects.filter(elder_id=elder_id, period=month_of(period), unit=unit) \
+    qs = CreditEntry.objects.filter(elder_id=elder_id, period=month_start(period), unit=unit) \
         .exclude(kind__in=HOLD_KINDS)
     if category is not None:
         qs = qs.filter(Q(category=category) | Q(category=""))
@@ -53,13 +46,13 @@ def balance(elder_id: int, period: dt.date, *, category: str | None = None,
 def held(elder_id: int, period: dt.date, *, unit: str = CreditUnit.FEN) -> int:
     """Credit held by open holds of the month (every bucket)."""
     return -sum_amount(CreditEntry.objects.filter(
-        elder_id=elder_id, period=month_of(period), unit=unit, kind__in=HOLD_KINDS))
+        elder_id=elder_id, period=month_start(period), unit=unit, kind__in=HOLD_KINDS))
 
 
 def reserved(elder_id: int, period: dt.date) -> int:
     """Credit (fen) promised for the month and not yet spent: open holds plus what the
     registered consumers promise outside the ledger."""
-    start = month_of(period)
+    start = month_start(period)
     return held(elder_id, start) + sum(fn(elder_id, start) for fn in _reservations)
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from anlao.benefits.models import FINAL_STATES, BenefitRun, Entitlement
 from anlao.core.audit import audit
 from anlao.core.errors import ServiceError
+from anlao.core.periods import month_start, next_month, parse_month
 from anlao.core.roles import require
 from anlao.credit.models import HOLD_KINDS, RUN_SOURCE, CreditEntry, CreditKind, CreditUnit
 from anlao.credit.selectors import (
@@ -33,8 +34,6 @@ from anlao.credit.selectors import (
     balance,
     held,
     line_for,
-    month_of,
-    next_month,
     sum_amount,
 )
 
@@ -77,7 +76,7 @@ def credit_grant(*, actor: Any, elder_id: int, period: dt.date, amount: int, sou
     """Grant ``amount`` for the month of ``period``; once per source record, elder and unit."""
     if amount <= 0:
         raise ServiceError(_("A grant must be a positive amount."), code="amount")
-    period = month_of(period)
+    period = month_start(period)
     existing = _existing(source, source_id, CreditKind.GRANT, elder_id, unit)
     if existing is not None:
         return existing
@@ -109,7 +108,7 @@ def credit_grant_from_run(*, actor: Any, run: BenefitRun) -> int:
         raise ServiceError(_("Only an approved run can grant service credit."), code="state")
     if not _service_credit_program(run.program):
         raise ServiceError(_("This program is not paid as service credit."), code="payout")
-    period = dt.date.fromisoformat(f"{run.period}-01")
+    period = parse_month(run.period)
     done = set(CreditEntry.objects.filter(run=run, kind=CreditKind.GRANT)
                .values_list("elder_id", flat=True))
     rows = Entitlement.objects.filter(run=run, amount_fen__gt=0).exclude(elder_id__in=done) \
@@ -140,7 +139,7 @@ def credit_hold(*, actor: Any, elder_id: int, period: dt.date, amount: int, sour
                 note: str = "") -> CreditEntry | None:
     """Earmark up to ``amount`` of what is available for a source (an order); ``None`` when
     nothing is available. A source holds once: asking again returns its hold."""
-    period = month_of(period)
+    period = month_start(period)
     existing = _existing(source, source_id, CreditKind.HOLD, elder_id, unit)
     if existing is not None:
         return existing
@@ -186,7 +185,7 @@ def credit_spend(*, actor: Any, elder_id: int, period: dt.date, amount: int, sou
     caller's co-pay. ``hold``: the (source, id) whose hold this spend settles (released
     first). ``None`` when nothing could be spent. A source is spent once: asking again
     returns its line. ``detail`` goes into the audit row."""
-    period = month_of(period)
+    period = month_start(period)
     existing = _existing(source, source_id, CreditKind.SPEND, elder_id, unit)
     if existing is not None:
         return existing
@@ -235,7 +234,7 @@ def credit_adjust(*, actor: Any, elder_id: int, period: dt.date, amount: int, no
     require(actor, "benefit.approve")
     if not amount or not note.strip():
         raise ServiceError(_("An adjustment needs an amount and a reason."), code="adjust")
-    period = month_of(period)
+    period = month_start(period)
     _lock_month(elder_id, period)
     own = sum_amount(CreditEntry.objects.filter(
         elder_id=elder_id, period=period, unit=unit, category=category)
@@ -274,7 +273,7 @@ def credit_close_month(*, actor: Any, period: dt.date, rollover: bool | None = N
     into the next month when ``settings.HOMECARE["CREDIT_ROLLOVER"]``. Re-running finds
     nothing left to close."""
     require(actor, "benefit.approve")
-    period = month_of(period)
+    period = month_start(period)
     today = timezone.localtime(now or timezone.now()).date()
     if next_month(period) > today:
         raise ServiceError(_("A month can be closed only after it has ended."), code="period")

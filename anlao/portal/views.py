@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from anlao.core.errors import NotFound, ServiceError
 from anlao.core.form_errors import service_error_onto
+from anlao.core.periods import month_start
 from anlao.core.roles import has_perm
 from anlao.portal import selectors, services
 from anlao.portal.forms import CodeForm, PhoneForm
@@ -100,9 +101,9 @@ def elder(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _credit_context(person) -> dict:
     """This month's service credit left, in yuan (all categories together)."""
-    from anlao.credit.selectors import balance, month_of
+    from anlao.credit.selectors import balance
 
-    left = balance(person.pk, month_of(timezone.localdate()))
+    left = balance(person.pk, month_start(timezone.localdate()))
     return {"credit_left": left, "credit_yuan": f"{left / 100:.2f}"}
 
 

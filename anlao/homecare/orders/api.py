@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from anlao.core.api_support import ERROR_RESPONSES, Page, PageParams, paginate
+from anlao.core.periods import month_start
 from anlao.core.roles import Role
 from anlao.credit import selectors as credit
 from anlao.homecare.models import Category, Channel, Order, OrderState
@@ -170,7 +171,7 @@ def end_plan(request: HttpRequest, plan_id: int, payload: PlanEndIn) -> dict[str
             summary="An elder's service-credit balance and ledger")
 def elder_credit(request: HttpRequest, elder_id: int) -> dict[str, Any]:
     elder, lines = selectors.credit_lines(request.auth, elder_id)
-    month = credit.month_of(timezone.localdate())
+    month = month_start(timezone.localdate())
     return {"elder_id": elder.pk, "period": month,
             "balance_fen": credit.balance(elder.pk, month),
             "reserved_fen": credit.reserved(elder.pk, month),

@@ -15,10 +15,11 @@ from django.db.models import QuerySet, Sum
 
 from anlao.areas.selectors import area_by_code
 from anlao.core.errors import NotFound
+from anlao.core.periods import next_month
 from anlao.core.roles import Role, has_perm
 from anlao.core.scoping import narrow_to_area, scope, scope_by_organisation
 from anlao.credit.models import CreditEntry
-from anlao.credit.selectors import has_line, next_month
+from anlao.credit.selectors import has_line
 from anlao.homecare.models import (
     VISIT_CREDIT_SOURCE,
     CarePlan,
