@@ -124,7 +124,7 @@ HAND = {
 
 
 def hand_polars(frame: pl.DataFrame, code: str) -> pl.DataFrame:
-    from anlao.benefits.engine.evaluation import add_months, month_end
+    from anlao.core.periods import add_months, month_end
     area, bands, months = HAND[code]
     total = pl.lit(0, pl.Int64)
     for i in range(months):
@@ -138,7 +138,7 @@ def hand_polars(frame: pl.DataFrame, code: str) -> pl.DataFrame:
 # --- (3) one record at a time, in plain Python ------------------------------------------
 
 def python_loop(rows: list[dict], code: str) -> int:
-    from anlao.benefits.engine.evaluation import add_months, month_end
+    from anlao.core.periods import add_months, month_end
     from anlao.people.idnumbers import age_on
     area, bands, months = HAND[code]
     paid = 0

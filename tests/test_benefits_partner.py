@@ -103,11 +103,11 @@ def test_a_failed_match_records_no_verification(town):
 
 
 def test_a_partners_report_counts_for_the_run(town, settings, tmp_path):
-    from anlao.benefits.engine.evaluation import parse_period
     from anlao.benefits.engine.frame import load_frame
+    from anlao.core.periods import parse_month
     from anlao.people.models import Elder
 
     ApiClient(town.partner).post(URL, body(town.zhang))
     frame = load_frame(Elder.objects.filter(pk=town.zhang.pk))
-    assert frame.get_column("last_verified").to_list() == [parse_period("2026-05").replace(
+    assert frame.get_column("last_verified").to_list() == [parse_month("2026-05").replace(
         day=7)]

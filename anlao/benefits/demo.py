@@ -13,9 +13,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from anlao.benefits.engine.evaluation import add_months
 from anlao.benefits.models import LifeVerification, PaymentAccount, VerifyMethod
 from anlao.benefits.payments.bankfiles import BANKS, luhn_ok
+from anlao.core.periods import add_months, month_start
 from anlao.people.models import Elder
 
 SAMPLE = 3000
@@ -34,7 +34,7 @@ def _number(rng: random.Random, bank: str) -> str:
 
 def _due_months(today: dt.date) -> list[dt.date]:
     """The last two May/November months on or before today."""
-    months = [add_months(today.replace(day=1), -k) for k in range(13)]
+    months = [add_months(month_start(today), -k) for k in range(13)]
     return [m for m in months if m.month in (5, 11)][:2]
 
 

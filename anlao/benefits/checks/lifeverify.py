@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from anlao.benefits.engine.evaluation import add_months
 from anlao.benefits.policy.programs import LifeSchedule
 from anlao.core.errors import ServiceError
+from anlao.core.periods import add_months, month_start
 from anlao.people.models import Elder
 
 MIN_FACE_SCORE = Decimal("0.80")  # below this a partner's match is not accepted as proof
@@ -31,7 +31,7 @@ class WorkItem:
 
 def current_due(life: LifeSchedule, today: dt.date) -> tuple[dt.date, dt.date]:
     """The due month now open or last passed, and the last day of its grace (deadline)."""
-    month = today.replace(day=1)
+    month = month_start(today)
     for back in range(12):
         due = add_months(month, -back)
         if due.month in life.months:

@@ -22,7 +22,6 @@ from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYe
 from django.utils.translation import gettext_lazy as _
 
 from anlao.areas.models import Area
-from anlao.benefits.engine.evaluation import parse_period
 from anlao.benefits.models import (
     FINAL_STATES,
     BenefitRun,
@@ -32,6 +31,7 @@ from anlao.benefits.models import (
 )
 from anlao.benefits.payments.bankfiles import BANKS
 from anlao.benefits.policy.programs import load_programs
+from anlao.core.periods import add_months, month_start, parse_month
 from anlao.core.scoping import within_area
 from anlao.people.idnumbers import upgrade_15
 from anlao.people.models import Elder, ElderStatus
@@ -57,7 +57,7 @@ def deceased_or_moved(run: BenefitRun, paid: pl.DataFrame | None = None) -> Find
     ``paid`` (during a compute): the run's paid elders with the registry columns the run was
     evaluated on — read seconds earlier — so no query joins millions of entitlements.
     """
-    start, program = parse_period(run.period), load_programs().get(run.program)
+    start, program = parse_month(run.period), load_programs().get(run.program)
     version = program.version_on(start) if program else None
     stop = version.stop if version else {}
     gone = [ElderStatus.DECEASED, ElderStatus.MOVED_OUT]
@@ -70,8 +70,8 @@ def deceased_or_moved(run: BenefitRun, paid: pl.DataFrame | None = None) -> Find
     found: Findings = {}
     for eid, status, day, fen in rows:
         if day is not None:  # no date: stopped in every month
-            stops = day.year * 12 + day.month - 1 + (stop.get(status) == "month_after")
-            if stops > start.year * 12 + start.month - 1:
+            stops = add_months(month_start(day), int(stop.get(status) == "month_after"))
+            if stops > start:
                 continue
         found[eid] = {"status": status, "status_date": day.isoformat() if day else None,
                       "amount_fen": fen}
@@ -187,7 +187,7 @@ def implausible_age(run: BenefitRun, paid: pl.DataFrame | None = None) -> Findin
     during a compute the ages come from ``paid`` (the run's own frame) and only the
     ID-number comparison is a query (over the district's registry, not joined to the run).
     """
-    day = parse_period(run.period)
+    day = parse_month(run.period)
     lo, hi = settings.BENEFITS_CHECK_AGE_MIN, settings.BENEFITS_CHECK_AGE_MAX
     # Age on `day` > hi  <=>  born on or before the day, hi + 1 years earlier (day is a 1st).
     oldest, youngest = day.replace(year=day.year - hi - 1), day.replace(year=day.year - lo)
@@ -222,7 +222,7 @@ def implausible_age(run: BenefitRun, paid: pl.DataFrame | None = None) -> Findin
 
 def exclusive_codes(run: BenefitRun) -> list[str]:
     """Programs that may not pay the same elder as this one (either side may declare it)."""
-    programs, day = load_programs(), parse_period(run.period)
+    programs, day = load_programs(), parse_month(run.period)
     codes = set()
     for code, program in programs.items():
         version = program.version_on(day)

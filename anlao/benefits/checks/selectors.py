@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from anlao.areas.selectors import area_by_code
 from anlao.benefits.checks.lifeverify import WorkItem, current_due
 from anlao.benefits.checks.rules import RULES
-from anlao.benefits.engine.evaluation import add_months, verification_due
+from anlao.benefits.engine.evaluation import verification_due
 from anlao.benefits.models import (
     FINAL_STATES,
     BenefitRun,
@@ -28,6 +28,7 @@ from anlao.benefits.models import (
 from anlao.benefits.policy.programs import get_program
 from anlao.benefits.runs import selectors
 from anlao.core.errors import PermissionDenied, ServiceError
+from anlao.core.periods import add_months, month_start
 from anlao.core.roles import has_perm
 from anlao.core.scoping import narrow_to_area
 from anlao.people.selectors import elders_visible
@@ -76,7 +77,7 @@ def worklist(*, actor: Any, program: str, community_code: str,
         raise PermissionDenied(_("You are not allowed to do this."))
     prog = get_program(program)
     today = today or timezone.localdate()
-    version = prog.version_on(today.replace(day=1))
+    version = prog.version_on(month_start(today))
     if version is None or version.life is None:
         raise ServiceError(_("This program has no life verification schedule."),
                            field="program")
@@ -92,7 +93,7 @@ def worklist(*, actor: Any, program: str, community_code: str,
     rows = (elders.filter(pk__in=paid).annotate(last_verified=Subquery(latest))
             .order_by("name", "pk"))
     # Overdue: the engine already stops them this month. Due: the window is open now.
-    passed = verification_due(version.life, today.replace(day=1))
+    passed = verification_due(version.life, month_start(today))
     open_due = due if today <= deadline else None
     items = []
     for e in rows:

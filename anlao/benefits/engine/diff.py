@@ -11,14 +11,14 @@ from typing import Any
 import polars as pl
 
 from anlao.areas.models import Area
-from anlao.benefits.engine.evaluation import add_months, parse_period
 from anlao.benefits.engine.frame import read_query
 from anlao.benefits.models import FINAL_STATES, BenefitRun, Entitlement, RunKind
 from anlao.benefits.policy.programs import Program
+from anlao.core.periods import add_months, parse_month
 
 
 def previous_run(run: BenefitRun, program: Program) -> BenefitRun | None:
-    start = parse_period(run.period)
+    start = parse_month(run.period)
     version = program.version_on(start)
     step = version.months_per_payment if version else 1
     prev_period = add_months(start, -step).strftime("%Y-%m")

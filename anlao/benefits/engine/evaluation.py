@@ -10,7 +10,6 @@ The frame has one row per elder with the raw registry columns (see ``frame.SCHEM
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ import polars as pl
 
 from anlao.benefits.policy.conditions import FIELDS, parse
 from anlao.benefits.policy.programs import Check, LifeSchedule, Program, Version
+from anlao.core.periods import add_months, month_end
 
 # Death and moving out are checked before the program's own conditions, always.
 IMPLICIT_CHECKS = (
@@ -31,26 +31,6 @@ IMPLICIT_CHECKS = (
 # Added after them when the policy has a life_verification schedule (生存认证).
 LIFE_CHECK = Check("life_verified", "life_verified", parse("life_verified"),
                    {"en": "life verification current", "zh": "已按期生存认证"}, "not_verified")
-
-
-def parse_period(period: str) -> dt.date:
-    """``YYYY-MM`` → the first day of that month; ValueError if malformed."""
-    try:
-        year, month = period.split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError
-        return dt.date(int(year), int(month), 1)
-    except ValueError as exc:
-        raise ValueError(f"period must look like 2026-04, not {period!r}") from exc
-
-
-def add_months(day: dt.date, n: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def period_months(program_version: Version, start: dt.date) -> list[dt.date]:

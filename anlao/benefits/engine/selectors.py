@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from anlao.benefits.engine.evaluation import Explanation, explain, parse_period
+from django.utils.translation import gettext as _
+
+from anlao.benefits.engine.evaluation import Explanation, explain
 from anlao.benefits.engine.frame import load_frame
 from anlao.benefits.policy.programs import load_programs
 from anlao.benefits.policy.selectors import program_get
 from anlao.core.errors import PermissionDenied, ServiceError
+from anlao.core.periods import parse_month
 from anlao.core.roles import has_perm
 from anlao.people.selectors import elder_get, elders_visible
 
@@ -19,9 +22,9 @@ def explain_elder(*, actor: Any, program: str, period: str, elder_id: int) -> Ex
         raise PermissionDenied("not allowed")
     prog = program_get(actor=actor, code=program)
     try:
-        start = parse_period(period)
+        start = parse_month(period)
     except ValueError as exc:
-        raise ServiceError(str(exc), field="period") from exc
+        raise ServiceError(_("The period must look like 2026-04."), field="period") from exc
     elder = elder_get(actor=actor, elder_id=elder_id)
     row = load_frame(elders_visible(actor).filter(pk=elder.pk))
     return explain(prog, row, start, load_programs())

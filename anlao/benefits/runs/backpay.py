@@ -18,13 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from anlao.benefits.engine.evaluation import (
-    add_months,
-    derive,
-    evaluate,
-    parse_period,
-    period_months,
-)
+from anlao.benefits.engine.evaluation import derive, evaluate, period_months
 from anlao.benefits.engine.frame import read_query
 from anlao.benefits.models import (
     FINAL_STATES,
@@ -39,6 +33,7 @@ from anlao.benefits.models import (
     Withheld,
 )
 from anlao.benefits.policy.programs import Program
+from anlao.core.periods import add_months, parse_month
 
 LOOKBACK_MONTHS = 12
 # A back-pay month is claimed by the first run that holds it in one of these states
@@ -53,7 +48,7 @@ def earlier_runs(run: BenefitRun, states: tuple[str, ...],
                  inclusive: bool = False) -> list[BenefitRun]:
     """Regular runs of the run's program and district in the lookback (its month too if
     ``inclusive``: a supplementary run pays back-pay withheld by its own month's run)."""
-    start = parse_period(run.period)
+    start = parse_month(run.period)
     since = add_months(start, -LOOKBACK_MONTHS).strftime("%Y-%m")
     before = {"period__lte" if inclusive else "period__lt": run.period}
     return list(BenefitRun.objects.filter(
@@ -77,7 +72,7 @@ def withheld(program: Program, frame: pl.DataFrame, start: dt.date,
 
 def backpay(run: BenefitRun, program: Program, frame: pl.DataFrame) -> pl.DataFrame:
     """Months withheld by earlier final runs that the elders' verification now covers."""
-    version = program.version_on(parse_period(run.period))
+    version = program.version_on(parse_month(run.period))
     parts = []
     if version is not None and version.life is not None and frame.height:
         for earlier in earlier_runs(run, FINAL_STATES):
@@ -88,7 +83,7 @@ def backpay(run: BenefitRun, program: Program, frame: pl.DataFrame) -> pl.DataFr
 
 def backpay_for(run: BenefitRun, earlier: BenefitRun, program: Program,
                  frame: pl.DataFrame) -> pl.DataFrame:
-    start = parse_period(earlier.period)
+    start = parse_month(earlier.period)
     version = program.version_on(start)
     held = read_query(Withheld.objects.filter(run=earlier).order_by().values_list(
         "elder_id", "amount_fen", "community_code"), WITHHELD_SCHEMA).cast(
@@ -151,7 +146,7 @@ def overpayments(run: BenefitRun, program: Program, frame: pl.DataFrame) -> list
 
 def _overpaid_in(run: BenefitRun, earlier: BenefitRun, program: Program, gone: pl.DataFrame,
                  known: set[tuple[int, int]]) -> list[Overpayment]:
-    start = parse_period(earlier.period)
+    start = parse_month(earlier.period)
     version = program.version_on(start)
     if version is None:
         return []

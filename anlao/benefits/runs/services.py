@@ -24,7 +24,7 @@ from anlao.areas.selectors import area_get
 from anlao.benefits.checks import services as checks
 from anlao.benefits.engine import writer
 from anlao.benefits.engine.diff import previous_run, summarise
-from anlao.benefits.engine.evaluation import evaluate, parse_period
+from anlao.benefits.engine.evaluation import evaluate
 from anlao.benefits.engine.frame import scoped_frame, shared_frames
 from anlao.benefits.models import (
     BackPay,
@@ -42,6 +42,7 @@ from anlao.benefits.runs import backpay, recovery, supplementary, tasks
 from anlao.benefits.runs.selectors import runs_in_scope
 from anlao.core.audit import audit, snapshot
 from anlao.core.errors import NotFound, ServiceError
+from anlao.core.periods import month_start, parse_month
 from anlao.core.roles import require
 from anlao.core.runs import Claim, Progress, claimed
 
@@ -61,11 +62,11 @@ def _run_for(actor: Any, run_id: int, for_update: bool = False) -> BenefitRun:
 
 def _check_period(period: str, today: dt.date | None) -> dt.date:
     try:
-        start = parse_period(period)
+        start = parse_month(period)
     except ValueError as exc:
         raise ServiceError(_("The period must look like 2026-04."), field="period") from exc
     today = today or timezone.localdate()
-    if start > today.replace(day=1):
+    if start > month_start(today):
         raise ServiceError(_("A run for a future month cannot be made."), field="period")
     return start
 
@@ -154,11 +155,11 @@ def _evaluate(actor: Any, run: BenefitRun, claim: Claim) -> dict[str, Any]:
     program = programs[run.program]
     frame = scoped_frame(actor, run.area)
     claim.step("evaluate", 0, frame.height)
-    result = evaluate(program, frame, parse_period(run.period), programs)
+    result = evaluate(program, frame, parse_month(run.period), programs)
     # evaluate() keeps the frame's row order, so the area codes can be attached as columns.
     result = result.with_columns(frame.get_column("street_code"),
                                  frame.get_column("community_code"))
-    start = parse_period(run.period)
+    start = parse_month(run.period)
     claim.beat()
     withheld = backpay.withheld(program, frame, start, result, programs)
     claim.beat()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from anlao.areas.models import Area
 from anlao.areas.selectors import area_get
-from anlao.benefits.engine.evaluation import evaluate, parse_period
+from anlao.benefits.engine.evaluation import evaluate
 from anlao.benefits.engine.frame import elders_in_area, load_frame
 from anlao.benefits.policy.programs import Program, load_programs
 from anlao.benefits.simulation.simulate import (
@@ -24,6 +24,7 @@ from anlao.benefits.simulation.simulate import (
 )
 from anlao.core.audit import audit
 from anlao.core.errors import NotFound, ServiceError
+from anlao.core.periods import parse_month
 from anlao.core.roles import require
 
 
@@ -39,7 +40,7 @@ def _area(actor: Any, program: Program, area_code: str) -> Area:
 
 def _start(period: str) -> dt.date:
     try:
-        return parse_period(period)
+        return parse_month(period)
     except ValueError as exc:
         raise ServiceError(_("The period must look like 2026-04."), field="period") from exc
 
