@@ -218,3 +218,18 @@ def test_the_compute_path_and_a_later_recheck_find_the_same(town):
         after = sorted(CheckFinding.objects.filter(run=run).values_list("rule", "elder_id",
                                                                          "detail"))
         assert during == after and len(during) >= 2
+
+
+def test_a_reviewed_finding_is_final_and_the_checks_are_registered_on_the_kernel(town):
+    from anlao.core import rules as kernel
+    from anlao.core.rules import IllegalTransition
+
+    make_elder(town.community_a1, name="钱老太", birth=dt.date(1910, 5, 5), seq=7)
+    f = CheckFinding.objects.get(run=computed(town))
+    checks.finding_review(actor=town.city_admin, finding_id=f.pk, status="confirmed",
+                          note="已核实")
+    with pytest.raises(IllegalTransition, match="already reviewed"):
+        checks.finding_review(actor=town.city_admin, finding_id=f.pk, status="dismissed",
+                              note="改主意")
+    assert CheckFinding.objects.get(pk=f.pk).status == "confirmed"
+    assert "implausible_age" in kernel.ruleset("benefits.checks").codes()

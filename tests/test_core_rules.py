@@ -65,7 +65,7 @@ def toy_findings():
 
 def test_apps_register_their_rule_sets_from_ready():
     names = [s.name for s in rules.rulesets()]
-    assert {"facilities.compliance", "homecare.anomalies"} <= set(names)
+    assert {"facilities.compliance", "homecare.anomalies", "benefits.checks"} <= set(names)
     assert rules.ruleset("homecare.anomalies").rule("too_short").title == "visit too short"
     assert [s.name for s in rules.rulesets("facilities")] == ["facilities.compliance"]
     with pytest.raises(LookupError):
@@ -173,3 +173,4 @@ def test_the_rules_run_command_runs_the_registered_sets(world, toy):
     call_command("rules_run", stdout=out)
     assert "facilities.compliance" in out.getvalue()
     assert "homecare.anomalies" in out.getvalue()
+    assert "benefits.checks: not run here" in out.getvalue()

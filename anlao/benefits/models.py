@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anlao.core.money import format_fen
+from anlao.core.rules import Status
 
 
 class RunState(models.TextChoices):
@@ -353,12 +354,6 @@ class Overpayment(models.Model):
 # ---- Checks against fraud and error (issue 7) ---------------------------------------------
 
 
-class FindingStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    CONFIRMED = "confirmed", _("confirmed")
-    DISMISSED = "dismissed", _("dismissed")
-
-
 class CheckFinding(models.Model):
     """One elder flagged by one named check (anlao.benefits.checks.rules) in one run.
 
@@ -371,8 +366,8 @@ class CheckFinding(models.Model):
     elder = models.ForeignKey("people.Elder", on_delete=models.PROTECT, related_name="+",
                               db_constraint=False)
     detail = models.JSONField(default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=FindingStatus.choices,
-                              default=FindingStatus.OPEN)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.OPEN)
     note = models.CharField(_("note"), max_length=255, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     related_name="+", null=True, blank=True)

@@ -10,8 +10,6 @@ Thresholds are Django settings (declared in config/settings.py, documented in do
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -32,19 +30,12 @@ from anlao.benefits.models import (
 from anlao.benefits.payments.bankfiles import BANKS
 from anlao.benefits.policy.programs import load_programs
 from anlao.core.periods import add_months, month_start, parse_month
+from anlao.core.rules import FindingStore, Rule, RuleSet, Severity
 from anlao.core.scoping import within_area
 from anlao.people.idnumbers import upgrade_15
 from anlao.people.models import Elder, ElderStatus
 
 Findings = dict[int, dict[str, Any]]
-
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    label: Any  # lazy translation
-    explain: Any
-    func: Callable[[BenefitRun, pl.DataFrame | None], Findings]
-
 
 def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
@@ -252,19 +243,26 @@ def exclusive_programs(run: BenefitRun, paid_frame: pl.DataFrame | None = None) 
     return found
 
 
-RULES: dict[str, Rule] = {r.code: r for r in [
-    Rule("deceased_or_moved", _("Paid although deceased or moved out"),
-         _("The registry records the elder as deceased or moved out."), deceased_or_moved),
+RULES: dict[str, Rule] = {r.code: r for r in (
+    Rule("deceased_or_moved", _("Paid although deceased or moved out"), deceased_or_moved,
+         _("The registry records the elder as deceased or moved out."), Severity.ERROR),
     Rule("id_in_two_districts", _("Same ID number on another active record"),
+         id_in_two_districts,
          _("Another active elder record has the same ID number (or its old 15-digit form), "
-           "often in another district."), id_in_two_districts),
-    Rule("shared_account", _("One account pays many unrelated elders"),
-         _("The elder's bank account is also the account of elders of other households."),
-         shared_account),
-    Rule("implausible_age", _("Implausible age"),
+           "often in another district.")),
+    Rule("shared_account", _("One account pays many unrelated elders"), shared_account,
+         _("The elder's bank account is also the account of elders of other households.")),
+    Rule("implausible_age", _("Implausible age"), implausible_age,
          _("The age is outside the plausible range, or the birth date differs from the ID "
-           "number."), implausible_age),
-    Rule("exclusive_programs", _("Also paid by an exclusive program"),
+           "number.")),
+    Rule("exclusive_programs", _("Also paid by an exclusive program"), exclusive_programs,
          _("The same month, a program exclusive with this one pays the elder too."),
-         exclusive_programs),
-]}
+         Severity.ERROR),
+)}
+# One finding per run, rule and elder, replaced at every computation (services.run_checks).
+STORE = FindingStore(model="benefits.CheckFinding", key=("rule", "elder_id"),
+                     note_hint=_("note"))
+CHECKS = RuleSet(
+    name="benefits.checks", title=_("Checks against fraud and error"), subject="people.Elder",
+    rules=tuple(RULES.values()), store=STORE,
+    run_note=_("They run with every computation of a monthly run."))

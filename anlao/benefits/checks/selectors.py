@@ -22,7 +22,6 @@ from anlao.benefits.models import (
     BenefitRun,
     CheckFinding,
     Entitlement,
-    FindingStatus,
     LifeVerification,
 )
 from anlao.benefits.policy.programs import get_program
@@ -30,6 +29,7 @@ from anlao.benefits.runs import selectors
 from anlao.core.errors import PermissionDenied, ServiceError
 from anlao.core.periods import add_months, month_start
 from anlao.core.roles import has_perm
+from anlao.core.rules import Status
 from anlao.core.scoping import narrow_to_area
 from anlao.people.selectors import elders_visible
 
@@ -52,10 +52,10 @@ def rule_counts(run: BenefitRun) -> list[dict[str, Any]]:
     for r in rows:
         totals.setdefault(r["rule"], {}).setdefault(r["status"], 0)
         totals[r["rule"]][r["status"]] += r["n"]
-    return [{"code": code, "label": str(rule.label), "explain": str(rule.explain),
-             "total": sum(totals.get(code, {}).values()),
-             "open": totals.get(code, {}).get(FindingStatus.OPEN, 0)}
-            for code, rule in RULES.items()]
+    return [{"code": r.code, "label": str(r.title), "explain": str(r.description),
+             "total": sum(totals.get(r.code, {}).values()),
+             "open": totals.get(r.code, {}).get(Status.OPEN, 0)}
+            for r in RULES.values()]
 
 
 def with_elders(actor: Any, findings: list[CheckFinding]) -> list[tuple[CheckFinding, Any]]:

@@ -18,18 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.benefits.checks.lifeverify import MIN_FACE_SCORE
-from anlao.benefits.checks.rules import RULES
+from anlao.benefits.checks.rules import RULES, STORE
 from anlao.benefits.models import (
     BenefitRun,
     CheckFinding,
-    FindingStatus,
     LifeVerification,
     VerifyMethod,
 )
 from anlao.benefits.runs.selectors import runs_in_scope
 from anlao.core.audit import audit, snapshot
-from anlao.core.errors import NotFound, ValidationFailed
+from anlao.core.errors import ValidationFailed
 from anlao.core.roles import require
+from anlao.core.rules import DECISIONS, Status, finding_decide, findings_replace
 from anlao.people.selectors import elder_get
 
 REVIEW_FIELDS = ["status", "note", "reviewed_by_id"]
@@ -49,24 +49,17 @@ def run_checks(*, actor: Any, run: BenefitRun,
 
     Returns the number of findings per rule (stored in the run's summary).
     """
-    previous = {(f.rule, f.elder_id): f for f in CheckFinding.objects.filter(run=run)
-                .exclude(status="open")}
     rows, counts = [], {}
-    for code, rule in RULES.items():
+    for rule in RULES.values():
         started = time.perf_counter()
-        found = rule.func(run, paid)
-        counts[code] = len(found)
-        logger.info("check %s on run %s: %d findings in %.2f s", code, run.pk, len(found),
+        found = rule.check(run, paid)
+        counts[rule.code] = len(found)
+        logger.info("check %s on run %s: %d findings in %.2f s", rule.code, run.pk, len(found),
                     time.perf_counter() - started)
-        for eid, detail in found.items():
-            row = CheckFinding(run=run, rule=code, elder_id=eid, detail=detail)
-            if (old := previous.get((code, eid))) is not None:
-                row.status, row.note = old.status, old.note
-                row.reviewed_by_id, row.reviewed_at = old.reviewed_by_id, old.reviewed_at
-            rows.append(row)
+        rows += [CheckFinding(run=run, rule=rule.code, elder_id=eid, detail=detail)
+                 for eid, detail in found.items()]
     started = time.perf_counter()
-    CheckFinding.objects.filter(run=run).delete()
-    CheckFinding.objects.bulk_create(rows, batch_size=2000)
+    findings_replace(STORE, CheckFinding.objects.filter(run=run), rows)
     logger.info("checks on run %s: %d findings written in %.2f s", run.pk, len(rows),
                 time.perf_counter() - started)
     audit(actor=actor, action="benefit_check.run", obj=run, after={"findings": counts})
@@ -75,28 +68,22 @@ def run_checks(*, actor: Any, run: BenefitRun,
 
 @transaction.atomic
 def finding_review(*, actor: Any, finding_id: int, status: str, note: str) -> CheckFinding:
-    """Confirm or dismiss one finding with a note (``benefit.approve``)."""
+    """Confirm or dismiss one open finding with a note (``benefit.approve``); a decided
+    finding is final (the rules kernel's lifecycle)."""
     require(actor, "benefit.approve")
     runs = runs_in_scope(actor)
-    finding = CheckFinding.objects.select_for_update().filter(
-        pk=finding_id, run__in=runs.values("id")).first()
-    if finding is None:
-        raise NotFound(_("No such finding."))
     note = (note or "").strip()
     errors: dict[str, list[str]] = {}
-    if status not in (FindingStatus.CONFIRMED, FindingStatus.DISMISSED):
+    if status not in DECISIONS:
         errors["status"] = [_("Choose confirmed or dismissed.")]
     if not note:
         errors["note"] = [_("A note is required.")]
-    elif len(note) > 255:
-        errors["note"] = [_("The note is too long (at most 255 characters).")]
     if errors:
         raise ValidationFailed(errors)
-    before = snapshot(finding, REVIEW_FIELDS)
-    finding.status, finding.note = status, note
-    finding.reviewed_by, finding.reviewed_at = actor, timezone.now()
-    finding.save(update_fields=["status", "note", "reviewed_by", "reviewed_at"])
-    audit(actor=actor, action="benefit_check.review", obj=finding, before=before,
+    finding = finding_decide(STORE, CheckFinding.objects.filter(run__in=runs.values("id")),
+                             finding_id=finding_id, to=status, actor=actor, note=note)
+    audit(actor=actor, action="benefit_check.review", obj=finding,
+          before={"status": Status.OPEN, "note": "", "reviewed_by_id": None},
           after=snapshot(finding, REVIEW_FIELDS))
     return finding
 

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -18,9 +17,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from anlao.areas.selectors import communities_for
 from anlao.benefits import pages
 from anlao.benefits.checks import selectors, services
-from anlao.benefits.checks.rules import RULES
-from anlao.benefits.models import FindingStatus
+from anlao.benefits.checks.rules import CHECKS
 from anlao.benefits.policy.selectors import programs_for
+from anlao.core import rules
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.masking import mask_id_number
 from anlao.core.roles import has_perm
@@ -69,7 +68,7 @@ def describe(rule: str, d: dict[str, Any]) -> str:
 
 def _rows(pairs: list[tuple[Any, Any]]) -> list[dict[str, Any]]:
     return [{"f": f, "elder": e, "masked_id": mask_id_number(e.id_number),
-             "rule": RULES[f.rule].label if f.rule in RULES else f.rule,
+             "rule": CHECKS.title_of(f.rule),
              "detail": describe(f.rule, f.detail)} for f, e in pairs]
 
 
@@ -82,16 +81,16 @@ def run_checks(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         _review(request)
         return redirect(request.get_full_path())
-    rule = request.GET.get("rule", "") if request.GET.get("rule") in RULES else ""
-    status = request.GET.get("status", "") if request.GET.get("status") in FindingStatus else ""
-    qs = selectors.findings_for(actor=request.user, run=run, rule=rule, status=status)
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    f = rules.review_filters(CHECKS, request.GET)
+    qs = selectors.findings_for(actor=request.user, run=run, rule=f.rule, status=f.status)
+    page = rules.review_page(qs, request.GET, per_page=100)
     language = get_language() or "zh"
     names = {p.code: p.title(language) for p in programs_for(request.user)}
     return render(request, "benefits/checks.html", {
         "nav": "benefits", "run": run, "program_name": names.get(run.program, run.program),
-        "counts": selectors.rule_counts(run), "rule": rule, "status": status,
-        "statuses": FindingStatus.choices, "page": page,
+        "counts": selectors.rule_counts(run), "rule": f.rule, "status": f.status,
+        "statuses": CHECKS.store.choices(), "page": page, "store": CHECKS.store,
+        "query": rules.query_without_page(request.GET),
         "rows": _rows(selectors.with_elders(request.user, list(page))),
         "can_review": has_perm(request.user, "benefit.approve"),
         **pages.tab_flags(request.user),
