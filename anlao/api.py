@@ -86,7 +86,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
                   summary="Areas in your scope")
 def areas(request: HttpRequest, level: AreaLevel | None = None) -> list[dict[str, Any]]:
     """The current administrative tree inside your jurisdiction, flat, in tree order."""
-    qs = areas_for(request.auth, level=level).select_related("parent")
+    qs = areas_for(actor=request.auth, level=level).select_related("parent")
     return [{"code": a.code, "name": a.name, "level": a.level,
              "parent_code": a.parent.code if a.parent_id else None} for a in qs]
 

@@ -37,7 +37,7 @@ def test_stats_per_street_and_total(world):
     _alarm(a, escalated=True)  # still new
     _alarm(b, ack=4)  # acknowledged, open
     _alarm(b, ack=1, close=5, days_ago=40)  # before "since"
-    rows = response_stats(world.district_officer, NOW - dt.timedelta(days=30))
+    rows = response_stats(actor=world.district_officer, since=NOW - dt.timedelta(days=30))
     by = {r.code: r for r in rows}
     sa, sb, total = by[world.street_a.code], by[world.street_b.code], rows[-1]
     assert (sa.count, sa.acknowledged, sa.closed, sa.open, sa.escalated) == (5, 4, 4, 1, 1)
@@ -49,10 +49,11 @@ def test_stats_per_street_and_total(world):
 def test_stats_are_scoped_to_the_actor(world):
     _alarm(make_elder(world.community_a1, seq=1), ack=1)
     _alarm(make_elder(world.community_b1, seq=2), ack=1)
-    rows = response_stats(world.street_officer_b, NOW - dt.timedelta(days=30))
+    rows = response_stats(actor=world.street_officer_b, since=NOW - dt.timedelta(days=30))
     assert [r.code for r in rows] == [world.street_b.code, ""]
     assert rows[-1].count == 1
-    assert response_stats(world.provider_manager, NOW - dt.timedelta(days=30))[-1].count == 0
+    since = NOW - dt.timedelta(days=30)
+    assert response_stats(actor=world.provider_manager, since=since)[-1].count == 0
 
 
 def test_the_queue_puts_unacknowledged_first_then_sos_and_falls_then_the_oldest(world):
@@ -69,4 +70,4 @@ def test_the_queue_puts_unacknowledged_first_then_sos_and_falls_then_the_oldest(
     sos_new = make("sos", "new", 1)
     fall_old = make("fall", "new", 10)
     make("sos", "closed", 5)
-    assert list(alarms_open(world.hotline_a)) == [fall_old, sos_new, door_old, handled]
+    assert list(alarms_open(actor=world.hotline_a)) == [fall_old, sos_new, door_old, handled]

@@ -36,8 +36,8 @@ def test_it_escalates_once_after_ack_minutes_to_the_street_officer(world, alarm)
     assert alarm.steps.filter(action="escalated").count() == 1
     assert list(AlarmNotice.objects.values_list("recipient__username", flat=True)) == [
         "street_officer_a"]
-    assert [n.alarm_id for n in notices_for(world.street_officer_a)] == [alarm.pk]
-    assert not notices_for(world.street_officer_b).exists()
+    assert [n.alarm_id for n in notices_for(actor=world.street_officer_a)] == [alarm.pk]
+    assert not notices_for(actor=world.street_officer_b).exists()
 
 
 def test_an_acknowledged_alarm_is_not_escalated(world, alarm):
@@ -51,7 +51,7 @@ def test_the_notice_leaves_the_queue_when_the_alarm_is_closed(world, alarm):
     alarm_acknowledge(actor=world.street_officer_a, alarm_id=alarm.pk, now=NOW + 7 * MIN)
     alarm_close(actor=world.street_officer_a, alarm_id=alarm.pk, outcome="false_alarm",
                 now=NOW + 8 * MIN)
-    assert not notices_for(world.street_officer_a).exists()
+    assert not notices_for(actor=world.street_officer_a).exists()
 
 
 @pytest.fixture

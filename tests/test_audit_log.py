@@ -58,7 +58,7 @@ def _ids(qs) -> set[int]:
 
 
 def test_a_district_auditor_sees_their_district_only(world, west, rows):
-    seen = _ids(audit_rows_for(world.auditor))
+    seen = _ids(audit_rows_for(actor=world.auditor))
     assert {rows["home_worker"].pk, rows["provider"].pk, rows["city_on_home"].pk} <= seen
     assert rows["west_worker"].pk not in seen
     assert rows["city_on_west"].pk not in seen  # a city admin's edit of a west elder
@@ -66,24 +66,24 @@ def test_a_district_auditor_sees_their_district_only(world, west, rows):
 
 
 def test_an_auditor_of_another_district_sees_none_of_ours(world, west, rows):
-    seen = _ids(audit_rows_for(west["auditor"]))
+    seen = _ids(audit_rows_for(actor=west["auditor"]))
     assert seen == {rows["west_worker"].pk, rows["city_on_west"].pk}
 
 
 def test_a_city_admin_sees_both_districts_and_a_superuser_everything(world, west, rows):
-    city_seen = _ids(audit_rows_for(world.city_admin))
+    city_seen = _ids(audit_rows_for(actor=world.city_admin))
     assert {rows["home_worker"].pk, rows["west_worker"].pk, rows["city_on_west"].pk} <= city_seen
     assert rows["system"].pk not in city_seen
-    assert _ids(audit_rows_for(world.root)) == _ids(AuditLog.objects.all())
+    assert _ids(audit_rows_for(actor=world.root)) == _ids(AuditLog.objects.all())
 
 
 @pytest.mark.parametrize("persona", ["worker_a1", "street_officer_a", "provider_manager",
                                      "caregiver"])
 def test_it_refuses_roles_without_audit_view(world, persona):
     with pytest.raises(PermissionDenied):
-        audit_rows_for(getattr(world, persona))
+        audit_rows_for(actor=getattr(world, persona))
     with pytest.raises(PermissionDenied):
-        access_rows_for(getattr(world, persona))
+        access_rows_for(actor=getattr(world, persona))
 
 
 def test_the_access_log_follows_the_same_rule(world, west, rows):
@@ -91,26 +91,28 @@ def test_the_access_log_follows_the_same_rule(world, west, rows):
                       reason="visit")
     theirs = log_access(actor=west["worker"], obj=rows["west_elder"], field="phone",
                         reason="call")
-    assert _ids(access_rows_for(world.auditor)) == {ours.pk}
-    assert _ids(access_rows_for(west["auditor"])) == {theirs.pk}
+    assert _ids(access_rows_for(actor=world.auditor)) == {ours.pk}
+    assert _ids(access_rows_for(actor=west["auditor"])) == {theirs.pk}
 
 
 def test_filters_narrow_the_rows(world, west, rows):
     auditor = world.auditor
-    by_actor = audit_rows_for(auditor, LogFilters(actor="worker_a"))
+    by_actor = audit_rows_for(actor=auditor, filters=LogFilters(actor="worker_a"))
     assert _ids(by_actor) == {rows["home_worker"].pk}
-    assert audit_rows_for(auditor, LogFilters(action="elder.update")).count() == 3
-    assert audit_rows_for(auditor, LogFilters(action="elder.")).count() == 3
-    assert audit_rows_for(auditor, LogFilters(action="contact.add")).count() == 0
+    assert audit_rows_for(actor=auditor, filters=LogFilters(action="elder.update")).count() == 3
+    assert audit_rows_for(actor=auditor, filters=LogFilters(action="elder.")).count() == 3
+    assert audit_rows_for(actor=auditor, filters=LogFilters(action="contact.add")).count() == 0
     home_id = str(rows["home_elder"].pk)
-    assert audit_rows_for(auditor, LogFilters(entity="people.elder",
+    assert audit_rows_for(actor=auditor, filters=LogFilters(entity="people.elder",
                                               entity_id=home_id)).count() == 3
     AuditLog.objects.filter(pk=rows["provider"].pk).update(
         at=timezone.now() - dt.timedelta(days=10))
     today = timezone.localdate()
-    recent = _ids(audit_rows_for(auditor, LogFilters(date_from=today - dt.timedelta(days=1))))
+    recent = _ids(audit_rows_for(actor=auditor,
+                                 filters=LogFilters(date_from=today - dt.timedelta(days=1))))
     assert rows["provider"].pk not in recent and rows["home_worker"].pk in recent
-    old = _ids(audit_rows_for(auditor, LogFilters(date_to=today - dt.timedelta(days=5))))
+    old = _ids(audit_rows_for(actor=auditor,
+                              filters=LogFilters(date_to=today - dt.timedelta(days=5))))
     assert old == {rows["provider"].pk}
 
 

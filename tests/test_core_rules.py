@@ -138,11 +138,11 @@ def test_a_finding_outside_the_reviewers_scope_is_not_found(world, toy):
     facility(world, "乙街", world.community_b1)
     rules.run_all(app="toy", now=NOW)
     f = toy_findings().get()
-    in_scope_of_a = selectors.findings_for(world.street_officer_a, status="")
+    in_scope_of_a = selectors.findings_for(actor=world.street_officer_a, status="")
     with pytest.raises(NotFound):
         rules.finding_decide(STORE, in_scope_of_a, finding_id=f.pk, to=Status.DISMISSED,
                              actor=world.street_officer_a, note="x")
-    rules.finding_decide(STORE, selectors.findings_for(world.street_officer_b, status=""),
+    rules.finding_decide(STORE, selectors.findings_for(actor=world.street_officer_b, status=""),
                          finding_id=f.pk, to=Status.DISMISSED, actor=world.street_officer_b,
                          note="x")
     assert toy_findings().get().status == "dismissed"

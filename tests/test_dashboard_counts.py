@@ -44,7 +44,7 @@ def elders(world):
 
 
 def test_the_district_officer_counts_every_active_elder(world, elders):
-    d = dashboard_for(world.district_officer, today=TODAY)
+    d = dashboard_for(actor=world.district_officer, today=TODAY)
     assert d.total == 7
     assert d.aged_80_plus == 4  # 85, 92, 101, 81
     assert d.alone == 3  # lives alone, empty nest, no family
@@ -60,7 +60,7 @@ def test_the_district_officer_counts_every_active_elder(world, elders):
 
 
 def test_a_community_worker_sees_only_their_community(world, elders):
-    d = dashboard_for(world.worker_a1, today=TODAY)
+    d = dashboard_for(actor=world.worker_a1, today=TODAY)
     assert d.total == 4
     assert d.area_level == "community"
     assert dict(d.by_area) == {world.community_a1.name: 4}
@@ -68,13 +68,13 @@ def test_a_community_worker_sees_only_their_community(world, elders):
 
 
 def test_a_street_officer_sees_communities_of_their_street(world, elders):
-    d = dashboard_for(world.street_officer_b, today=TODAY)
+    d = dashboard_for(actor=world.street_officer_b, today=TODAY)
     assert d.total == 2
     assert dict(d.by_area) == {world.community_b1.name: 2}
 
 
 def test_a_provider_manager_sees_only_elders_their_org_serves(world, elders):
-    d = dashboard_for(world.provider_manager, today=TODAY)
+    d = dashboard_for(actor=world.provider_manager, today=TODAY)
     assert d.total == 2
     assert dict(d.by_area) == {world.street_a.name: 1, world.street_b.name: 1}
     assert d.aged_80_plus == 2 and d.alone == 1
@@ -82,12 +82,12 @@ def test_a_provider_manager_sees_only_elders_their_org_serves(world, elders):
 
 def test_an_elder_served_twice_counts_once(world, elders):
     serve(elders["a1_85"], world.provider)  # a second open link to the same organisation
-    assert dashboard_for(world.provider_manager, today=TODAY).total == 2
+    assert dashboard_for(actor=world.provider_manager, today=TODAY).total == 2
 
 
 def test_another_provider_and_a_user_without_areas_see_nothing(world, elders):
-    assert dashboard_for(world.other_provider_manager, today=TODAY) == Dashboard()
-    assert dashboard_for(world.nobody, today=TODAY) == Dashboard()
+    assert dashboard_for(actor=world.other_provider_manager, today=TODAY) == Dashboard()
+    assert dashboard_for(actor=world.nobody, today=TODAY) == Dashboard()
 
 
 def test_the_page_shows_the_numbers_and_chart_data(client, world, elders):

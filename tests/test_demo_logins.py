@@ -34,30 +34,30 @@ def test_each_demo_login_logs_in_with_the_documented_password(client, demo):
 
 def test_the_community_worker_sees_only_their_community(demo):
     worker = User.objects.get(username="community_worker")
-    seen = elders_visible(worker)
+    seen = elders_visible(actor=worker)
     assert seen.exists()
     assert set(seen.values_list("residence_area__code", flat=True)) == {"330105001001"}
 
 
 def test_the_two_community_workers_see_disjoint_elders(client, demo):
-    mine = elders_visible(User.objects.get(username="community_worker"))
-    other = elders_visible(User.objects.get(username="community_worker_2")).first()
+    mine = elders_visible(actor=User.objects.get(username="community_worker"))
+    other = elders_visible(actor=User.objects.get(username="community_worker_2")).first()
     assert not mine.filter(pk=other.pk).exists()
     _login(client, "community_worker")
     assert client.get(reverse("people:detail", args=[other.pk])).status_code == 404
 
 
 def test_the_street_officer_sees_the_street_and_the_district_officer_all(demo):
-    street = elders_visible(User.objects.get(username="street_officer"))
+    street = elders_visible(actor=User.objects.get(username="street_officer"))
     codes = set(street.values_list("residence_area__code", flat=True))
     assert codes and all(c.startswith("330105001") for c in codes)
-    district = elders_visible(User.objects.get(username="district_officer")).count()
+    district = elders_visible(actor=User.objects.get(username="district_officer")).count()
     assert district == 3000 > street.count()
 
 
 def test_provider_staff_see_the_few_hundred_elders_their_provider_serves(demo):
-    manager = elders_visible(User.objects.get(username="provider_manager"))
-    caregiver = elders_visible(User.objects.get(username="caregiver"))
+    manager = elders_visible(actor=User.objects.get(username="provider_manager"))
+    caregiver = elders_visible(actor=User.objects.get(username="caregiver"))
     assert 0 < manager.count() == caregiver.count() <= 300
     codes = set(manager.values_list("residence_area__parent__code", flat=True))
     assert codes <= {"330105001000", "330105002000"}  # the provider's two streets

@@ -130,10 +130,10 @@ def test_api_admit_full_answers_422_with_code(world):
 
 def test_compliance_per_street_shows_beds_and_nursing_share(world, two):
     from anlao.facilities.selectors import findings_by_area
-    rows = findings_by_area(world.district_officer)
+    rows = findings_by_area(actor=world.district_officer)
     by_street = {r["area"].code: r for r in rows}
     assert set(by_street) == {world.street_a.code, world.street_b.code}
     assert by_street[world.street_a.code]["beds"] == 3
     assert by_street[world.street_a.code]["nursing_share"] == 33.3
-    assert [r["area"] for r in findings_by_area(world.street_officer_a)] == [world.street_a]
-    assert [r["area"] for r in findings_by_area(world.caregiver)] == [world.street_a]
+    assert [r["area"] for r in findings_by_area(actor=world.street_officer_a)] == [world.street_a]
+    assert [r["area"] for r in findings_by_area(actor=world.caregiver)] == [world.street_a]

@@ -94,9 +94,9 @@ def test_shrinking_beds_below_occupied_is_refused(world):
 def test_a_street_officer_cannot_see_or_admit_to_another_streets_facility(world):
     f = make_facility(world, area=world.community_b1)
     elder = make_elder(world.community_a1)
-    assert f not in selectors.facilities_visible(world.street_officer_a)
+    assert f not in selectors.facilities_visible(actor=world.street_officer_a)
     with pytest.raises(NotFound):
-        selectors.facility_get(world.street_officer_a, f.pk)
+        selectors.facility_get(actor=world.street_officer_a, facility_id=f.pk)
     with pytest.raises(NotFound):
         services.facility_admit(actor=world.street_officer_a, facility_id=f.pk,
                                 elder_id=elder.pk, bed_category="general", on=DAY)
@@ -105,8 +105,8 @@ def test_a_street_officer_cannot_see_or_admit_to_another_streets_facility(world)
 def test_facility_staff_see_only_their_operators_facilities(world):
     own = make_facility(world, operator=world.provider)
     other = make_facility(world, operator=world.other_provider)
-    assert list(selectors.facilities_visible(world.provider_manager)) == [own]
-    assert list(selectors.facilities_visible(world.other_provider_manager)) == [other]
+    assert list(selectors.facilities_visible(actor=world.provider_manager)) == [own]
+    assert list(selectors.facilities_visible(actor=world.other_provider_manager)) == [other]
 
 
 def test_facility_managers_admit_but_caregivers_do_not(world):

@@ -60,11 +60,11 @@ def test_a_share_outside_0_1_is_refused(month):
 
 def test_a_hotline_operator_records_a_call(month, world):
     services.followups_sample(period=NOV, share=0.1, seed=1)
-    fu = selectors.followups_for(world.hotline_a).first()
+    fu = selectors.followups_for(actor=world.hotline_a).first()
     fu = services.followup_record(actor=world.hotline_a, followup_id=fu.pk, outcome="done",
                                    rating=4, comment="很满意", now=at(15))
     assert (fu.rating, fu.comment, fu.recorded_by) == (4, "很满意", world.hotline_a)
-    assert fu not in selectors.followups_for(world.hotline_a)
+    assert fu not in selectors.followups_for(actor=world.hotline_a)
     with pytest.raises(ServiceError, match="already recorded"):
         services.followup_record(actor=world.hotline_a, followup_id=fu.pk, outcome="done",
                                   rating=5)
@@ -84,7 +84,7 @@ def test_no_answer_keeps_it_on_the_worklist(month, world):
     services.followups_sample(period=NOV, share=0.1, seed=1)
     fu = FollowUp.objects.first()
     services.followup_record(actor=world.hotline_a, followup_id=fu.pk, outcome="no_answer")
-    assert selectors.followups_for(world.hotline_a).filter(pk=fu.pk).exists()
+    assert selectors.followups_for(actor=world.hotline_a).filter(pk=fu.pk).exists()
 
 
 def test_a_caregiver_cannot_record_and_other_streets_do_not_see(month, world):
@@ -104,10 +104,11 @@ def test_ratings_roll_up_per_provider_and_caregiver(month, world):
         fu = FollowUp.objects.create(visit=v)
         services.followup_record(actor=world.street_officer_a, followup_id=fu.pk,
                                   outcome="done", rating=rating)
-    by_provider = selectors.ratings_rollup(world.district_officer, period=NOV)
+    by_provider = selectors.ratings_rollup(actor=world.district_officer, period=NOV)
     assert [(r["name"], r["avg"], r["n"]) for r in by_provider] == [(world.provider.name, 4.0,
                                                                       4)]
-    by_caregiver = selectors.ratings_rollup(world.district_officer, period=NOV, by="caregiver")
+    by_caregiver = selectors.ratings_rollup(actor=world.district_officer, period=NOV,
+                                            by="caregiver")
     assert {(r["name"], r["avg"], r["n"]) for r in by_caregiver} == {
         ("周护理", 4.5, 2), ("李护理", 3.5, 2)}
-    assert selectors.ratings_rollup(world.other_provider_manager) == []
+    assert selectors.ratings_rollup(actor=world.other_provider_manager) == []

@@ -137,10 +137,11 @@ def test_a_provider_sees_only_its_own_orders(setup):
     world, elder = setup
     grant(elder, 20000)
     _order(world.worker_a1, elder)
-    assert orders_for(world.provider_manager).count() == 1
-    assert orders_for(world.other_provider_manager).count() == 0
-    assert orders_for(world.worker_b1).count() == 0
-    assert orders_for(world.street_officer_a, OrderFilters(state="accepted")).count() == 1
+    assert orders_for(actor=world.provider_manager).count() == 1
+    assert orders_for(actor=world.other_provider_manager).count() == 0
+    assert orders_for(actor=world.worker_b1).count() == 0
+    accepted = OrderFilters(state="accepted")
+    assert orders_for(actor=world.street_officer_a, filters=accepted).count() == 1
 
 
 def test_a_partner_orders_only_for_elders_its_organisation_serves(setup):
@@ -150,8 +151,8 @@ def test_a_partner_orders_only_for_elders_its_organisation_serves(setup):
         _order(world.partner, elder)
     serve(elder, world.partner.organisation)
     order = _order(world.partner, elder)
-    assert orders_for(world.partner).filter(pk=order.pk).exists()
-    assert not orders_for(world.other_partner).exists()
+    assert orders_for(actor=world.partner).filter(pk=order.pk).exists()
+    assert not orders_for(actor=world.other_partner).exists()
 
 
 def test_a_care_plan_materialises_each_weekday_once_and_records_skipped_days(setup):

@@ -140,10 +140,10 @@ def test_a_provider_manager_sees_only_its_own_settlements(world):
     october(world)
     mine = _compute(world)
     theirs = _compute(world, provider=world.other_provider)
-    assert list(settlements_for(world.provider_manager)) == [mine]
-    assert settlement_get(world.provider_manager, mine.pk) == mine
+    assert list(settlements_for(actor=world.provider_manager)) == [mine]
+    assert settlement_get(actor=world.provider_manager, pk=mine.pk) == mine
     with pytest.raises(NotFound):
-        settlement_get(world.provider_manager, theirs.pk)
+        settlement_get(actor=world.provider_manager, pk=theirs.pk)
     with pytest.raises(PermissionDenied):
         settlement_approve(actor=world.provider_manager, settlement_id=mine.pk, now=NOW)
 
@@ -151,6 +151,6 @@ def test_a_provider_manager_sees_only_its_own_settlements(world):
 def test_caregivers_and_people_without_scope_see_none(world):
     october(world)
     _compute(world)
-    assert not settlements_for(world.caregiver).exists()
-    assert not settlements_for(world.nobody).exists()
-    assert settlements_for(world.auditor).count() == 1
+    assert not settlements_for(actor=world.caregiver).exists()
+    assert not settlements_for(actor=world.nobody).exists()
+    assert settlements_for(actor=world.auditor).count() == 1

@@ -61,7 +61,7 @@ def test_it_refuses_a_second_check_in(day):
 def test_a_double_tap_records_one_check_in(day, monkeypatch):
     """Two requests that both read "not checked in": the conditional update lets one win."""
     stale = Visit.objects.get(pk=day.visit.pk)
-    monkeypatch.setattr(services, "visit_for_caregiver", lambda actor, visit: stale)
+    monkeypatch.setattr(services, "visit_for_caregiver", lambda *, actor, visit_id: stale)
     check_in(day)
     with pytest.raises(ServiceError, match="already checked in"):
         check_in(day, now=NOW + dt.timedelta(seconds=2))
@@ -141,9 +141,9 @@ def test_my_route_lists_only_my_visits_of_the_day_in_order(day, world):
     later = make_visit(world, day.contract, day.elder, day.profile, start=14, sequence=2)
     make_visit(world, day.contract, day.elder, day.profile, day=dt.date(2026, 11, 25))
     make_visit(world, day.contract, day.elder, None)
-    route = list(selectors.route_for(world.caregiver, day=NOW.date()))
+    route = list(selectors.route_for(actor=world.caregiver, day=NOW.date()))
     assert [v.pk for v in route] == [day.visit.pk, later.pk]
-    assert list(selectors.route_for(world.provider_manager, day=NOW.date())) == []
+    assert list(selectors.route_for(actor=world.provider_manager, day=NOW.date())) == []
 
 
 def test_the_confirmation_code_confirms_once_and_is_stored_hashed(day):
@@ -213,7 +213,8 @@ def test_revealing_the_address_is_access_logged_per_visit(day):
     assert address == day.elder.address
     log = AccessLog.objects.get(actor=day.world.caregiver, field="address")
     assert log.entity_id == str(day.elder.pk) and f"#{day.visit.pk}" in log.reason
-    assert selectors.address_revealed(day.world.caregiver, [day.visit]) == {day.visit.pk}
+    assert selectors.address_revealed(actor=day.world.caregiver,
+                                      visits=[day.visit]) == {day.visit.pk}
 
 
 def test_check_out_time_before_check_in_is_refused(day):

@@ -61,6 +61,7 @@ def test_a_bad_position_creates_nothing(day):
 
 
 def test_the_choices_list_served_elders_and_contract_items(day):
-    got = selectors.unplanned_choices(day.world.caregiver, q="王", on=NOW.date())
+    got = selectors.unplanned_choices(actor=day.world.caregiver, q="王", on=NOW.date())
     assert got["elders"] == [day.elder] and got["items"] == [day.item]
-    assert selectors.unplanned_choices(day.world.worker_a1, q="王", on=NOW.date())["elders"] == []
+    assert selectors.unplanned_choices(actor=day.world.worker_a1, q="王",
+                                       on=NOW.date())["elders"] == []

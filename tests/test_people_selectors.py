@@ -38,34 +38,34 @@ def names(qs) -> set[str]:
 
 
 def test_a_community_worker_sees_only_their_community(world, elders):
-    assert names(elders_visible(world.worker_a1)) == {"张桂兰", "钱老伯"}
+    assert names(elders_visible(actor=world.worker_a1)) == {"张桂兰", "钱老伯"}
 
 
 def test_a_street_officer_sees_the_whole_street(world, elders):
-    assert names(elders_visible(world.street_officer_a)) == {"张桂兰", "李德明", "钱老伯"}
+    assert names(elders_visible(actor=world.street_officer_a)) == {"张桂兰", "李德明", "钱老伯"}
 
 
 def test_a_district_officer_and_the_superuser_see_everything(world, elders):
-    assert len(names(elders_visible(world.district_officer))) == 4
-    assert len(names(elders_visible(world.root))) == 4
+    assert len(names(elders_visible(actor=world.district_officer))) == 4
+    assert len(names(elders_visible(actor=world.root))) == 4
 
 
 def test_a_user_without_areas_sees_nothing(world, elders):
-    assert not elders_visible(world.nobody).exists()
+    assert not elders_visible(actor=world.nobody).exists()
 
 
 def test_provider_staff_see_only_served_elders(world, elders):
     serve(elders["b1"], world.provider)
-    assert names(elders_visible(world.caregiver)) == {"赵秀珍"}
-    assert names(elders_visible(world.provider_manager)) == {"赵秀珍"}
-    assert not elders_visible(world.other_provider_manager).exists()
+    assert names(elders_visible(actor=world.caregiver)) == {"赵秀珍"}
+    assert names(elders_visible(actor=world.provider_manager)) == {"赵秀珍"}
+    assert not elders_visible(actor=world.other_provider_manager).exists()
 
 
 def test_an_ended_service_link_hides_the_elder_from_the_provider(world, elders):
     link = serve(elders["b1"], world.provider)
     link.end_date = dt.date(2021, 1, 1)
     link.save()
-    assert not elders_visible(world.caregiver).exists()
+    assert not elders_visible(actor=world.caregiver).exists()
 
 
 def test_worker_a1_cannot_get_community_b1s_elder(world, elders):
@@ -89,13 +89,13 @@ def test_elder_get_of_a_bad_or_missing_id_is_not_found(world, bad):
     ("nobody", set()),
 ])
 def test_search_by_name_phone_and_masked_phone(world, elders, q, expected):
-    assert names(elders_for(world.root, ElderFilters(q=q))) == expected
+    assert names(elders_for(actor=world.root, filters=ElderFilters(q=q))) == expected
 
 
 def test_search_by_full_masked_and_tail_of_the_id_number(world, elders):
     number = elders["a2"].id_number
     for q in (number, number.lower(), number[-4:], number[:6] + "*" * 8 + number[-4:]):
-        assert names(elders_for(world.root, ElderFilters(q=q))) == {"李德明"}, q
+        assert names(elders_for(actor=world.root, filters=ElderFilters(q=q))) == {"李德明"}, q
 
 
 def test_search_by_a_legacy_15_digit_number_finds_the_upgraded_record(world):
@@ -105,18 +105,20 @@ def test_search_by_a_legacy_15_digit_number_finds_the_upgraded_record(world):
     elder = make_elder(world.community_a1, name="孙老汉")
     elder.id_number = upgrade_15(legacy)
     elder.save()
-    assert names(elders_for(world.root, ElderFilters(q=legacy))) == {"孙老汉"}
+    assert names(elders_for(actor=world.root, filters=ElderFilters(q=legacy))) == {"孙老汉"}
 
 
 def test_search_never_widens_the_scope(world, elders):
-    assert not elders_for(world.worker_a1, ElderFilters(q="赵秀珍")).exists()
-    assert not elders_for(world.worker_a1, ElderFilters(q=elders["b1"].id_number)).exists()
+    assert not elders_for(actor=world.worker_a1, filters=ElderFilters(q="赵秀珍")).exists()
+    assert not elders_for(actor=world.worker_a1,
+                          filters=ElderFilters(q=elders["b1"].id_number)).exists()
 
 
 def test_the_list_shows_active_elders_unless_another_status_is_asked(world, elders):
-    assert "钱老伯" not in names(elders_for(world.root, ElderFilters()))
-    assert names(elders_for(world.root, ElderFilters(status="deceased"))) == {"钱老伯"}
-    assert len(names(elders_for(world.root, ElderFilters(status="")))) == 4
+    assert "钱老伯" not in names(elders_for(actor=world.root, filters=ElderFilters()))
+    deceased = elders_for(actor=world.root, filters=ElderFilters(status="deceased"))
+    assert names(deceased) == {"钱老伯"}
+    assert len(names(elders_for(actor=world.root, filters=ElderFilters(status="")))) == 4
 
 
 @pytest.mark.parametrize(("f", "expected"), [
@@ -133,7 +135,7 @@ def test_the_list_shows_active_elders_unless_another_status_is_asked(world, elde
     (ElderFilters(age_band="100+"), {"赵秀珍"}),
 ])
 def test_filters(world, elders, f, expected):
-    assert names(elders_for(world.root, f, today=TODAY)) == expected
+    assert names(elders_for(actor=world.root, filters=f, today=TODAY)) == expected
 
 
 @pytest.mark.parametrize(("birth", "on", "inside"), [
@@ -153,7 +155,8 @@ def test_a_two_character_name_search_finds_the_pair_anywhere_in_the_name(world):
     # on PostgreSQL this takes the bigram index path; both databases must agree with icontains
     for seq, name in enumerate(["王秀英", "秀英", "李英秀", "Amy Li", "秀英秀英"], start=20):
         make_elder(world.community_a1, name=name, seq=seq)
-    assert names(elders_for(world.root, ElderFilters(q="秀英"))) == {"王秀英", "秀英", "秀英秀英"}
-    assert names(elders_for(world.root, ElderFilters(q="my"))) == {"Amy Li"}
-    assert names(elders_for(world.root, ElderFilters(q="英"))) == {
+    assert names(elders_for(actor=world.root, filters=ElderFilters(q="秀英"))) == {
+        "王秀英", "秀英", "秀英秀英"}
+    assert names(elders_for(actor=world.root, filters=ElderFilters(q="my"))) == {"Amy Li"}
+    assert names(elders_for(actor=world.root, filters=ElderFilters(q="英"))) == {
         "王秀英", "秀英", "李英秀", "秀英秀英"}

@@ -94,7 +94,7 @@ def test_it_refuses_an_end_before_the_start(world):
 
 def test_a_worker_of_another_street_cannot_see_or_edit_the_caregiver(world):
     c = make_caregiver(world.community_a1)
-    assert not selectors.caregivers_visible(world.street_officer_b).filter(pk=c.pk).exists()
+    assert not selectors.caregivers_visible(actor=world.street_officer_b).filter(pk=c.pk).exists()
     with pytest.raises(NotFound):
         services.certificate_add(actor=world.street_officer_b, caregiver_id=c.pk, kind="nurse",
                                  number="N1", issuer="卫健委", issued_on=D(2024, 1, 1))
@@ -106,7 +106,7 @@ def test_provider_staff_see_only_their_own_employees(world):
     mine, theirs = make_caregiver(world.community_a1), make_caregiver(world.community_b1)
     employ(mine, own, D(2024, 1, 1))
     employ(theirs, other, D(2024, 1, 1))
-    seen = set(selectors.caregivers_visible(world.provider_manager))
+    seen = set(selectors.caregivers_visible(actor=world.provider_manager))
     assert seen == {mine}
 
 
@@ -117,12 +117,13 @@ def test_the_certification_kpi_counts_current_employees_per_facility_and_street(
                D(2024, 1, 1))
     gone = make_caregiver(world.community_a1)
     employ(gone, f, D(2023, 1, 1), D(2023, 12, 31))
-    kpi = selectors.certification_kpi(world.district_officer, on=D(2025, 6, 30))
+    kpi = selectors.certification_kpi(actor=world.district_officer, on=D(2025, 6, 30))
     assert kpi["facility"] == [{"name": f.name, "total": 3, "certified": 2, "percent": 66.7,
                                 "meets": False}]
     assert kpi["street"][0]["name"] == world.street_a.name
     assert kpi["district"][0]["total"] == 3
-    assert selectors.certification_kpi(world.street_officer_b, on=D(2025, 6, 30))["facility"] == []
+    kpi_b = selectors.certification_kpi(actor=world.street_officer_b, on=D(2025, 6, 30))
+    assert kpi_b["facility"] == []
 
 
 def test_training_and_contest_results_are_recorded_and_future_dates_refused(world):
@@ -159,5 +160,5 @@ def test_area_staff_also_see_caregivers_employed_at_their_facilities(world):
     f = make_facility(world, world.community_b1)
     c = make_caregiver(world.community_a1)  # recorded in street A
     employ(c, f, D(2024, 1, 1))  # works in street B
-    assert selectors.caregivers_visible(world.street_officer_b).filter(pk=c.pk).exists()
-    assert not selectors.caregivers_visible(world.worker_a2).filter(pk=c.pk).exists()
+    assert selectors.caregivers_visible(actor=world.street_officer_b).filter(pk=c.pk).exists()
+    assert not selectors.caregivers_visible(actor=world.worker_a2).filter(pk=c.pk).exists()

@@ -148,9 +148,9 @@ def alarm_list(request: HttpRequest, paging: Query[PageParams],
                state: Literal["open", "closed", "all"] = "open") -> dict[str, Any]:
     """Open alarms come most urgent first; closed ones newest first."""
     if state == "open":
-        qs = selectors.alarms_open(request.auth)
+        qs = selectors.alarms_open(actor=request.auth)
     else:
-        qs = selectors.alarms_visible(request.auth).select_related("elder", "area")
+        qs = selectors.alarms_visible(actor=request.auth).select_related("elder", "area")
         if state == "closed":
             qs = qs.filter(state="closed")
     return paginate(qs, paging, _alarm)

@@ -29,7 +29,7 @@ def ack_minutes() -> int:
     return int(settings.ALARMS["ACK_MINUTES"])
 
 
-def alarms_visible(actor: Any) -> QuerySet[Alarm]:
+def alarms_visible(*, actor: Any) -> QuerySet[Alarm]:
     if not has_perm(actor, "alarm.view"):
         return Alarm.objects.none()
     return scope_by_area(Alarm.objects.all(), actor, "area")
@@ -41,7 +41,7 @@ def alarm_get(*, actor: Any, alarm_id: Any) -> Alarm:
         pk = int(alarm_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("alarm not found") from exc
-    alarm = (alarms_visible(actor)
+    alarm = (alarms_visible(actor=actor)
              .select_related("elder", "area", "area__parent", "device", "acknowledged_by")
              .filter(pk=pk).first())
     if alarm is None:
@@ -49,25 +49,25 @@ def alarm_get(*, actor: Any, alarm_id: Any) -> Alarm:
     return alarm
 
 
-def alarms_open(actor: Any) -> QuerySet[Alarm]:
+def alarms_open(*, actor: Any) -> QuerySet[Alarm]:
     """Open alarms, most urgent first: unacknowledged before handled, SOS and falls before
     sensors, then the oldest first (it has waited longest)."""
     state_rank = Case(*[When(state=s, then=Value(i)) for i, s in enumerate(OPEN_STATES)],
                       output_field=IntegerField())
     kind_rank = Case(When(kind__in=[AlarmKind.SOS, AlarmKind.FALL], then=Value(0)),
                      default=Value(1), output_field=IntegerField())
-    return (alarms_visible(actor).filter(state__in=OPEN_STATES)
+    return (alarms_visible(actor=actor).filter(state__in=OPEN_STATES)
             .annotate(state_rank=state_rank, kind_rank=kind_rank)
             .select_related("elder", "area", "area__parent", "device")
             .order_by("state_rank", "kind_rank", "raised_at", "id"))
 
 
-def alarms_recent_closed(actor: Any, limit: int = 20) -> list[Alarm]:
-    return list(alarms_visible(actor).filter(state=AlarmState.CLOSED)
+def alarms_recent_closed(*, actor: Any, limit: int = 20) -> list[Alarm]:
+    return list(alarms_visible(actor=actor).filter(state=AlarmState.CLOSED)
                 .select_related("elder", "area").order_by("-closed_at", "-id")[:limit])
 
 
-def notices_for(actor: Any) -> QuerySet[AlarmNotice]:
+def notices_for(*, actor: Any) -> QuerySet[AlarmNotice]:
     """Escalations addressed to the actor whose alarm is still open."""
     if not has_perm(actor, "alarm.view"):
         return AlarmNotice.objects.none()
@@ -77,7 +77,7 @@ def notices_for(actor: Any) -> QuerySet[AlarmNotice]:
 
 # --- devices --------------------------------------------------------------------------------
 
-def devices_visible(actor: Any) -> QuerySet[Device]:
+def devices_visible(*, actor: Any) -> QuerySet[Device]:
     if not (has_perm(actor, "device.manage") or has_perm(actor, "alarm.view")):
         return Device.objects.none()
     return scope_by_area(Device.objects.all(), actor, "elder__residence_area")
@@ -99,10 +99,10 @@ def offline_before(now: dt.datetime) -> dt.datetime:
     return now - dt.timedelta(minutes=int(settings.ALARMS["HEARTBEAT_MINUTES"]))
 
 
-def devices_for(actor: Any, *, offline_only: bool = False,
+def devices_for(*, actor: Any, offline_only: bool = False,
                 now: dt.datetime | None = None) -> QuerySet[Device]:
     """Devices in scope; ``offline_only``: active ones silent for HEARTBEAT_MINUTES."""
-    qs = devices_visible(actor).select_related("elder", "elder__residence_area", "partner")
+    qs = devices_visible(actor=actor).select_related("elder", "elder__residence_area", "partner")
     if offline_only:
         cutoff = offline_before(now or timezone.now())
         qs = qs.filter(is_active=True).filter(
@@ -164,11 +164,11 @@ def _minutes(start: dt.datetime, end: dt.datetime | None) -> float | None:
     return None if end is None else max(0.0, (end - start).total_seconds() / 60)
 
 
-def response_stats(actor: Any, since: dt.datetime) -> list[StreetStats]:
+def response_stats(*, actor: Any, since: dt.datetime) -> list[StreetStats]:
     """Per street (of the alarms' communities) in the actor's scope, alarms raised since
     ``since``: counts and median/p90 minutes to acknowledge and to close. The last row is the
     total over all streets (code ``""``)."""
-    rows = (alarms_visible(actor).filter(raised_at__gte=since)
+    rows = (alarms_visible(actor=actor).filter(raised_at__gte=since)
             .values_list("area__parent__code", "area__parent__name", "state", "raised_at",
                          "acknowledged_at", "closed_at", "escalated_at"))
     streets: dict[str, StreetStats] = {}

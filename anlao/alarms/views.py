@@ -37,7 +37,7 @@ def _require(request: HttpRequest, perm: str) -> None:
 
 
 def _queue_context(request: HttpRequest) -> dict[str, Any]:
-    return {"alarms": list(selectors.alarms_open(request.user)[:200]),
+    return {"alarms": list(selectors.alarms_open(actor=request.user)[:200]),
             "ack_minutes": selectors.ack_minutes(), "server_now": timezone.now(),
             "can_handle": has_perm(request.user, "alarm.handle")}
 
@@ -46,8 +46,8 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
 def queue(request: HttpRequest) -> HttpResponse:
     _require(request, "alarm.view")
     context = {"nav": "alarms", "tab": "queue", **_queue_context(request),
-               "notices": list(selectors.notices_for(request.user)),
-               "closed": selectors.alarms_recent_closed(request.user, limit=10)}
+               "notices": list(selectors.notices_for(actor=request.user)),
+               "closed": selectors.alarms_recent_closed(actor=request.user, limit=10)}
     return render(request, "alarms/queue.html", context)
 
 
@@ -163,7 +163,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def _log_context(request: HttpRequest, data: Any) -> dict[str, Any]:
     q = (data.get("q") or "").strip()
-    found = list(elders_for(request.user, ElderFilters(q=q))[:10]) if len(q) >= 2 else []
+    found = (list(elders_for(actor=request.user, filters=ElderFilters(q=q))[:10])
+             if len(q) >= 2 else [])
     return {"nav": "alarms", "tab": "new", "can_handle": True, "q": q, "found": found,
             "kinds": [(k.value, k.label) for k in HOTLINE_KINDS],
             "chosen": data.get("elder_id", ""), "kind": data.get("kind", "sos"),

@@ -30,7 +30,7 @@ def devices(request: HttpRequest) -> HttpResponse:
         raise DjangoPermissionDenied
     now = timezone.now()
     offline_only = request.GET.get("offline") == "1"
-    qs = selectors.devices_for(request.user, offline_only=offline_only, now=now)
+    qs = selectors.devices_for(actor=request.user, offline_only=offline_only, now=now)
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     cutoff = selectors.offline_before(now)
     page.object_list = list(page.object_list)
@@ -38,7 +38,7 @@ def devices(request: HttpRequest) -> HttpResponse:
         d.offline = d.is_active and (d.last_heartbeat_at is None or d.last_heartbeat_at < cutoff)
     context = {
         "nav": "alarms", "tab": "devices", "page": page, "offline_only": offline_only,
-        "offline_count": selectors.devices_for(request.user, offline_only=True,
+        "offline_count": selectors.devices_for(actor=request.user, offline_only=True,
                                                now=now).count(),
         "heartbeat_minutes": settings.ALARMS["HEARTBEAT_MINUTES"],
         "query": "offline=1" if offline_only else "",
@@ -50,7 +50,8 @@ def devices(request: HttpRequest) -> HttpResponse:
 
 def _device_context(request: HttpRequest, data: Any) -> dict[str, Any]:
     q = (data.get("q") or "").strip()
-    found = list(elders_for(request.user, ElderFilters(q=q))[:10]) if len(q) >= 2 else []
+    found = (list(elders_for(actor=request.user, filters=ElderFilters(q=q))[:10])
+             if len(q) >= 2 else [])
     return {"nav": "alarms", "tab": "devices", "q": q, "found": found,
             "can_handle": has_perm(request.user, "alarm.handle"),
             "partners": selectors.device_partners(), "kinds": DeviceKind.choices,
@@ -89,7 +90,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     days = int(request.GET.get("days", "30")) if request.GET.get("days", "30").isdigit() else 30
     days = days if days in PERIODS else 30
     since = timezone.now() - dt.timedelta(days=days)
-    rows = selectors.response_stats(request.user, since)
+    rows = selectors.response_stats(actor=request.user, since=since)
     context = {"nav": "alarms", "tab": "stats", "streets": rows[:-1], "total": rows[-1],
                "days": days, "periods": PERIODS, "since": since,
                "ack_minutes": selectors.ack_minutes(),

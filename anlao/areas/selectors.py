@@ -10,7 +10,7 @@ from anlao.core.errors import NotFound
 from anlao.core.scoping import jurisdiction_paths
 
 
-def areas_for(actor: Any, *, level: str | None = None) -> AreaQuerySet:
+def areas_for(*, actor: Any, level: str | None = None) -> AreaQuerySet:
     """Current areas inside the actor's jurisdiction, optionally of one level."""
     qs = Area.objects.current()
     paths = jurisdiction_paths(actor)
@@ -22,12 +22,12 @@ def areas_for(actor: Any, *, level: str | None = None) -> AreaQuerySet:
     return qs
 
 
-def streets_for(actor: Any) -> AreaQuerySet:
-    return areas_for(actor, level=AreaLevel.STREET)
+def streets_for(*, actor: Any) -> AreaQuerySet:
+    return areas_for(actor=actor, level=AreaLevel.STREET)
 
 
-def communities_for(actor: Any, *, street: Area | None = None) -> AreaQuerySet:
-    qs = areas_for(actor, level=AreaLevel.COMMUNITY)
+def communities_for(*, actor: Any, street: Area | None = None) -> AreaQuerySet:
+    qs = areas_for(actor=actor, level=AreaLevel.COMMUNITY)
     if street is not None:
         qs = qs.under(street.path)
     return qs
@@ -45,7 +45,7 @@ def area_get(*, actor: Any, area_id: Any = None, code: str | None = None,
         lookup = {"code": str(code)} if code is not None else {"pk": int(area_id)}
     except (TypeError, ValueError) as exc:
         raise NotFound("area not found") from exc
-    area = areas_for(actor, level=level).filter(**lookup).first()
+    area = areas_for(actor=actor, level=level).filter(**lookup).first()
     if area is None:
         raise NotFound("area not found")
     return area
@@ -54,7 +54,7 @@ def area_get(*, actor: Any, area_id: Any = None, code: str | None = None,
 def area_rows(*, actor: Any, level: str | None = None) -> list[tuple[Area, bool]]:
     """Current areas in scope in tree order, each with whether it has current areas under it
     (only an area without any may be closed)."""
-    areas = list(areas_for(actor, level=level).select_related("parent"))
+    areas = list(areas_for(actor=actor, level=level).select_related("parent"))
     parents = set(Area.objects.current().filter(parent__in=[a.pk for a in areas])
                   .values_list("parent_id", flat=True))
     return [(a, a.pk in parents) for a in areas]

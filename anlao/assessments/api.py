@@ -250,7 +250,7 @@ def instrument(request: HttpRequest) -> dict[str, Any]:
 @router.get("", response={200: Page[AssessmentItem], **ERROR_RESPONSES},
             summary="List assessments in your scope")
 def list_assessments(request: HttpRequest, q: Query[ListQuery]) -> dict[str, Any]:
-    qs = assessments_for(request.auth, elder_id=q.elder_id, state=q.state or "")
+    qs = assessments_for(actor=request.auth, elder_id=q.elder_id, state=q.state or "")
     return paginate(qs.select_related("elder__residence_area__parent"), q, _item)
 
 
@@ -348,7 +348,8 @@ def cancel_request(request: HttpRequest, request_id: int) -> dict[str, Any]:
             summary="Assessment requests in your scope")
 def list_requests(request: HttpRequest, q: Query[PageParams],
                   status: RequestStatus | None = None) -> dict[str, Any]:
-    qs = requests_visible(request.auth).select_related("elder__residence_area__parent", "agency")
+    qs = requests_visible(actor=request.auth).select_related(
+        "elder__residence_area__parent", "agency")
     return paginate(qs.filter(status=status) if status else qs, q, _request)
 
 

@@ -41,11 +41,11 @@ def agency_assessors(agency_id: int) -> QuerySet[User]:
 
 def area_choices(actor: Any) -> list[Any]:
     """Streets, each followed by its communities, as <optgroup>s; empty without areas."""
-    streets = list(streets_for(actor))
+    streets = list(streets_for(actor=actor))
     if not streets:
         return []
     groups: dict[str, list[tuple[str, str]]] = {s.code: [] for s in streets}
-    for c in communities_for(actor).select_related("parent"):
+    for c in communities_for(actor=actor).select_related("parent"):
         groups.setdefault(c.parent.code if c.parent_id else "", []).append(
             (c.code, f"· {c.name}"))
     choices: list[Any] = [("", _("all areas"))]

@@ -133,7 +133,7 @@ def _context(actor: Any, rows: list[Row], today: dt.date, inst: Instrument) -> _
     numbers = {_id_number(r.values.get("id_number")) for r in rows} - {""}
     elders: dict[str, Any] = {}
     # active records first, so a re-registered person resolves to the live record
-    for e in elders_visible(actor).filter(id_number__in=numbers).order_by("status"):
+    for e in elders_visible(actor=actor).filter(id_number__in=numbers).order_by("status"):
         elders.setdefault(e.id_number, e)
     agencies = {}
     for org in Organisation.objects.filter(type=OrganisationType.ASSESSMENT_AGENCY):

@@ -38,7 +38,7 @@ class DueRow:
 
 
 def active_elders_in_scope(actor: Any, area_code: str) -> QuerySet[Elder]:
-    qs = assessable_elders(actor).filter(status=ElderStatus.ACTIVE)
+    qs = assessable_elders(actor=actor).filter(status=ElderStatus.ACTIVE)
     if not area_code:
         return qs
     return narrow_to_area(qs, actor, "residence_area", area_by_code(area_code))

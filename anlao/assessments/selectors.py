@@ -27,33 +27,33 @@ from anlao.people.models import Elder
 from anlao.people.selectors import elders_visible
 
 
-def is_agency_staff(actor: Any) -> bool:
+def is_agency_staff(*, actor: Any) -> bool:
     return not actor.is_superuser and getattr(actor, "role", "") == Role.ASSESSOR
 
 
-def assessments_visible(actor: Any) -> QuerySet[Assessment]:
+def assessments_visible(*, actor: Any) -> QuerySet[Assessment]:
     """Every assessment the actor may read."""
     if not has_perm(actor, "assessment.view"):
         return Assessment.objects.none()
     qs = Assessment.objects.all()
-    if is_agency_staff(actor):
+    if is_agency_staff(actor=actor):
         if not actor.organisation_id:
             return qs.none()
         return qs.filter(agency_id=actor.organisation_id)
     if actor.is_superuser:
         return qs
-    return qs.filter(elder__in=elders_visible(actor).values("pk"))
+    return qs.filter(elder__in=elders_visible(actor=actor).values("pk"))
 
 
-def requests_visible(actor: Any) -> QuerySet[AssessmentRequest]:
+def requests_visible(*, actor: Any) -> QuerySet[AssessmentRequest]:
     if not has_perm(actor, "assessment.view"):
         return AssessmentRequest.objects.none()
     qs = AssessmentRequest.objects.all()
-    if is_agency_staff(actor):
+    if is_agency_staff(actor=actor):
         return qs.filter(agency_id=actor.organisation_id) if actor.organisation_id else qs.none()
     if actor.is_superuser:
         return qs
-    return qs.filter(elder__in=elders_visible(actor).values("pk"))
+    return qs.filter(elder__in=elders_visible(actor=actor).values("pk"))
 
 
 def request_get(*, actor: Any, request_id: Any) -> AssessmentRequest:
@@ -62,19 +62,19 @@ def request_get(*, actor: Any, request_id: Any) -> AssessmentRequest:
         pk = int(request_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("request not found") from exc
-    req = requests_visible(actor).select_related("elder", "agency").filter(pk=pk).first()
+    req = requests_visible(actor=actor).select_related("elder", "agency").filter(pk=pk).first()
     if req is None:
         raise NotFound("request not found")
     return req
 
 
-def assessable_elders(actor: Any) -> QuerySet[Elder]:
+def assessable_elders(*, actor: Any) -> QuerySet[Elder]:
     """Elders the actor may see in the assessment app: for agency staff those their agency
     was asked to assess or has assessed; for everyone else the registry's scope."""
     if not has_perm(actor, "assessment.view"):
         return Elder.objects.none()
-    if not is_agency_staff(actor):
-        return elders_visible(actor)
+    if not is_agency_staff(actor=actor):
+        return elders_visible(actor=actor)
     org = actor.organisation_id
     if not org:
         return Elder.objects.none()
@@ -88,7 +88,7 @@ def assessable_elder_get(*, actor: Any, elder_id: int) -> Elder:
         pk = int(elder_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("elder not found") from exc
-    elder = assessable_elders(actor).filter(pk=pk).select_related(
+    elder = assessable_elders(actor=actor).filter(pk=pk).select_related(
         "residence_area", "residence_area__parent").first()
     if elder is None:
         raise NotFound("elder not found")
@@ -101,7 +101,7 @@ def assessment_get(*, actor: Any, assessment_id: int, for_update: bool = False) 
         pk = int(assessment_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("assessment not found") from exc
-    qs = assessments_visible(actor).select_related(
+    qs = assessments_visible(actor=actor).select_related(
         "elder", "elder__residence_area", "agency", "assessor_1", "assessor_2")
     found = qs.filter(pk=pk).first()
     if found is None:
@@ -112,11 +112,11 @@ def assessment_get(*, actor: Any, assessment_id: int, for_update: bool = False) 
     return found
 
 
-def assessments_for(actor: Any, *, elder_id: int | None = None, state: str = "",
+def assessments_for(*, actor: Any, elder_id: int | None = None, state: str = "",
                     agency_id: int | None = None, area_code: str = "") -> QuerySet[Assessment]:
     """The list, newest first, narrowed by elder, state, agency and the elder's street or
     community."""
-    qs = assessments_visible(actor)
+    qs = assessments_visible(actor=actor)
     if area_code:
         qs = narrow_to_area(qs, actor, "elder__residence_area", area_by_code(area_code))
     if elder_id is not None:
@@ -132,7 +132,7 @@ def elder_assessment_history(*, actor: Any, elder_id: int) -> tuple[Elder, list[
     """An elder (with ``ability_level``, the current level) and the assessments the actor may
     see for them, newest first, drafts and superseded ones included."""
     elder = assessable_elder_get(actor=actor, elder_id=elder_id)
-    rows = list(assessments_for(actor, elder_id=elder.pk).select_related(
+    rows = list(assessments_for(actor=actor, elder_id=elder.pk).select_related(
         "assessor_1", "assessor_2", "reviewed_by", "finalised_by"))
     return elder, rows
 
@@ -142,15 +142,15 @@ def current_assessment(elder: Elder) -> Assessment | None:
     return Assessment.objects.filter(elder=elder, is_current=True).first()
 
 
-def open_requests_for(actor: Any, *, elder_id: int | None = None) -> QuerySet[AssessmentRequest]:
-    qs = requests_visible(actor).filter(status=RequestStatus.OPEN)
+def open_requests_for(*, actor: Any, elder_id: int | None = None) -> QuerySet[AssessmentRequest]:
+    qs = requests_visible(actor=actor).filter(status=RequestStatus.OPEN)
     if elder_id is not None:
         qs = qs.filter(elder_id=elder_id)
     return qs.select_related("elder", "agency")
 
 
-def final_assessments(actor: Any) -> QuerySet[Assessment]:
-    return assessments_visible(actor).filter(state=AssessmentState.FINAL)
+def final_assessments(*, actor: Any) -> QuerySet[Assessment]:
+    return assessments_visible(actor=actor).filter(state=AssessmentState.FINAL)
 
 
 def latest_final_on(elder_ids: list[int]) -> dict[int, dt.date]:

@@ -101,7 +101,7 @@ def assessment_request_cancel(*, actor: Any, request_id: int, note: str = "") ->
 # --- drafts ---------------------------------------------------------------------------------
 
 def _agency_for(actor: Any, data: dict[str, Any]) -> Organisation:
-    if is_agency_staff(actor):
+    if is_agency_staff(actor=actor):
         return actor.organisation
     agency = Organisation.objects.filter(pk=data.get("agency_id") or 0).first()
     errors = v.agency_errors(agency)

@@ -46,7 +46,7 @@ def assessments_per_agency_month(actor: Any, *, since: dt.date | None = None
                                  ) -> list[dict[str, Any]]:
     """``{"agency_id", "agency", "month" (first day), "count"}`` of final assessments, by the
     month they were carried out, oldest month first."""
-    qs = final_assessments(actor)
+    qs = final_assessments(actor=actor)
     if since is not None:
         qs = qs.filter(assessed_on__gte=since)
     rows = (qs.annotate(month=TruncMonth("assessed_on"))

@@ -92,13 +92,13 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     require_perm(request, "assessment.view")
     form = ListFilterForm(request.GET, actor=request.user)
     f = form.cleaned()
-    qs = assessments_for(request.user, state=f["state"], area_code=f["area"],
+    qs = assessments_for(actor=request.user, state=f["state"], area_code=f["area"],
                          agency_id=int(f["agency"]) if f["agency"] else None)
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     waiting = []
-    if is_agency_staff(request.user):
-        waiting = list(open_requests_for(request.user).select_related(
+    if is_agency_staff(actor=request.user):
+        waiting = list(open_requests_for(actor=request.user).select_related(
             "elder__residence_area")[:50])
     return render(request, "assessments/list.html", {
         "nav": NAV, "form": form, "page": page, "rows": [_list_row(a) for a in page],
@@ -121,10 +121,10 @@ def elder_history(request: HttpRequest, elder_id: int) -> HttpResponse:
         "nav": NAV, "elder": elder, "rows": [_list_row(a) for a in rows],
         "current": current_assessment(elder), "level": level_text(elder.ability_level),
         "age": elder.age_on(timezone.localdate()),
-        "place": place(elder), "requests": list(open_requests_for(user, elder_id=elder.pk)),
+        "place": place(elder), "requests": list(open_requests_for(actor=user, elder_id=elder.pk)),
         "own_draft": own_draft,
         "can_request": has_perm(user, "assessment.request"),
-        "can_start": (own_draft is None and is_agency_staff(user)
+        "can_start": (own_draft is None and is_agency_staff(actor=user)
                       and has_perm(user, "assessment.write")
                       and elder.status == ElderStatus.ACTIVE),
     })

@@ -106,7 +106,7 @@ def assessment_start(request: HttpRequest, elder_id: int) -> HttpResponse:
     elder = get_elder(request, elder_id)
     require_perm(request, "assessment.write")
     data: dict[str, Any] = {"assessor_1": request.user.pk}
-    if not open_requests_for(request.user, elder_id=elder.pk).exists():
+    if not open_requests_for(actor=request.user, elder_id=elder.pk).exists():
         # Without a request there is no reason to inherit; the details step can change it.
         data["reason"] = (AssessmentReason.SCHEDULED if current_assessment(elder)
                           else AssessmentReason.FIRST)

@@ -23,11 +23,11 @@ from anlao.core.roles import has_perm
 from anlao.core.scoping import jurisdiction_paths, scope_by_area
 
 # entity label ("people.elder") → the selector of the records the actor may see now
-_LOG_SUBJECTS: dict[str, Callable[[Any], QuerySet]] = {}
+_LOG_SUBJECTS: dict[str, Callable[..., QuerySet]] = {}
 
 
-def register_log_subject(entity: str, visible: Callable[[Any], QuerySet]) -> None:
-    """Let rows about ``entity`` show to whoever ``visible(actor)`` returns the record for
+def register_log_subject(entity: str, visible: Callable[..., QuerySet]) -> None:
+    """Let rows about ``entity`` show to whoever ``visible(actor=…)`` returns the record for
     (rule 2 of ``_log_scope``); called from the owning app's ``AppConfig.ready``."""
     _LOG_SUBJECTS[entity] = visible
 
@@ -76,7 +76,7 @@ def _log_scope(qs: QuerySet, actor: Any) -> QuerySet:
         return qs.none()
     visible = Q(actor__in=_users_within(actor).values("pk"))
     for entity, records in _LOG_SUBJECTS.items():
-        keys = records(actor).annotate(key=Cast("pk", CharField())).values("key")
+        keys = records(actor=actor).annotate(key=Cast("pk", CharField())).values("key")
         visible |= Q(entity=entity, entity_id__in=keys)
     return qs.filter(visible)
 
@@ -101,13 +101,13 @@ def _filter_logs(qs: QuerySet, f: LogFilters) -> QuerySet:
     return qs
 
 
-def audit_rows_for(actor: Any, filters: LogFilters | None = None) -> QuerySet[AuditLog]:
+def audit_rows_for(*, actor: Any, filters: LogFilters | None = None) -> QuerySet[AuditLog]:
     """Audit rows the actor may read, newest first, narrowed by ``filters``."""
     qs = _log_scope(AuditLog.objects.all(), actor)
     return _filter_logs(qs, filters or LogFilters()).select_related("actor")
 
 
-def access_rows_for(actor: Any, filters: LogFilters | None = None) -> QuerySet[AccessLog]:
+def access_rows_for(*, actor: Any, filters: LogFilters | None = None) -> QuerySet[AccessLog]:
     """Access-log rows (who saw a full ID number or phone) under the same rule as audit."""
     f = replace(filters or LogFilters(), action="")  # the access log has no action column
     qs = _log_scope(AccessLog.objects.all(), actor)

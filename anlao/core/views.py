@@ -77,7 +77,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     _require_audit_view(request)
     form = LogFilterForm(request.GET or None, entities=selectors.log_entities(AuditLog),
                          actions=selectors.audit_actions())
-    page = _page(request, selectors.audit_rows_for(request.user, form.filters()))
+    page = _page(request, selectors.audit_rows_for(actor=request.user, filters=form.filters()))
     rows = [{"row": r, "diff": diff_rows(r.before, r.after, r.entity)}
             for r in page.object_list]
     return render(request, "core/audit_log.html", {
@@ -90,7 +90,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 def access_log(request: HttpRequest) -> HttpResponse:
     _require_audit_view(request)
     form = LogFilterForm(request.GET or None, entities=selectors.log_entities(AccessLog))
-    page = _page(request, selectors.access_rows_for(request.user, form.filters()))
+    page = _page(request, selectors.access_rows_for(actor=request.user, filters=form.filters()))
     return render(request, "core/access_log.html", {
         "nav": "audit", "tab": "access", "form": form, "page": page,
         "query": _query_without_page(request),

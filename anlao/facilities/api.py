@@ -106,20 +106,20 @@ def facility_list(request: HttpRequest, filters: Query[FacilityQuery],
                   page: Query[PageParams]) -> dict[str, Any]:
     f = selectors.FacilityFilters(q=filters.q, type=filters.type or "", street=filters.street,
                                   non_compliant=filters.non_compliant)
-    return paginate(selectors.facilities_for(request.auth, f), page, _item)
+    return paginate(selectors.facilities_for(actor=request.auth, filters=f), page, _item)
 
 
 @router.get("/{facility_id}", response={200: FacilityOut, **ERROR_RESPONSES},
             summary="One facility with beds and compliance findings")
 def facility_detail(request: HttpRequest, facility_id: int) -> dict[str, Any]:
-    f = selectors.facility_get(request.auth, facility_id)
+    f = selectors.facility_get(actor=request.auth, facility_id=facility_id)
     return {"id": f.pk, "name": f.name, "type": f.type, "operation_mode": f.operation_mode,
             "operator": f.operator.name, "area_code": f.area.code,
             "licence_number": f.licence_number, "insurance_expires_on": f.insurance_expires_on,
             "medical_setup": f.medical_setup, "beds": f.bed_counts(),
             "findings": [{"rule": x.rule, "severity": x.severity, "message": x.text,
                           "checked_at": x.checked_at}
-                         for x in selectors.findings_for(request.auth, f)]}
+                         for x in selectors.findings_for(actor=request.auth, facility=f)]}
 
 
 @router.post("/{facility_id}/admit", response={201: StayOut, **ERROR_RESPONSES},

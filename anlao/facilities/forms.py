@@ -45,7 +45,7 @@ def _date_field(label: Any) -> forms.DateField:
 
 def _area_choices(actor: Any, current: Area | None) -> list[Any]:
     """Streets and their communities in the actor's jurisdiction, one <optgroup> per street."""
-    areas = list(areas_for(actor).filter(level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY])
+    areas = list(areas_for(actor=actor).filter(level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY])
                  .select_related("parent"))
     if current is not None and all(a.pk != current.pk for a in areas):
         areas.append(current)
@@ -62,7 +62,7 @@ def _area_choices(actor: Any, current: Area | None) -> list[Any]:
 
 def _operator_choices(actor: Any, current: Organisation | None) -> list[Any]:
     q = Q(type__in=OPERATOR_TYPES) & (~Q(type__in=LOCAL_OPERATOR_TYPES)
-                                      | Q(area__in=areas_for(actor).values("id")))
+                                      | Q(area__in=areas_for(actor=actor).values("id")))
     q = Q(is_active=True) & q
     if current is not None:
         q |= Q(pk=current.pk)  # an imported operator of another kind stays selectable

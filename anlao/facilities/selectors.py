@@ -25,17 +25,18 @@ from anlao.facilities.models import (
 )
 
 
-def facilities_visible(actor: Any) -> QuerySet[Facility]:
+def facilities_visible(*, actor: Any) -> QuerySet[Facility]:
     """Area staff: facilities in their jurisdiction. Provider staff: their operator's."""
     if not has_perm(actor, "facility.view"):
         return Facility.objects.none()
     return scope(Facility.objects.all(), actor, area="area", organisation="operator")
 
 
-def facility_get(actor: Any, facility_id: int) -> Facility:
+def facility_get(*, actor: Any, facility_id: int) -> Facility:
     """One facility; ``NotFound`` when it does not exist or is out of the actor's scope."""
     try:
-        return facilities_visible(actor).select_related("area", "operator").get(pk=facility_id)
+        return facilities_visible(actor=actor).select_related("area", "operator") \
+            .get(pk=facility_id)
     except (Facility.DoesNotExist, ValueError, TypeError):
         raise NotFound("facility not found") from None
 
@@ -64,9 +65,9 @@ class FacilityFilters:
     non_compliant: bool = False
 
 
-def facilities_for(actor: Any, filters: FacilityFilters | None = None) -> QuerySet[Facility]:
+def facilities_for(*, actor: Any, filters: FacilityFilters | None = None) -> QuerySet[Facility]:
     f = filters or FacilityFilters()
-    qs = facilities_visible(actor).select_related("area", "operator")
+    qs = facilities_visible(actor=actor).select_related("area", "operator")
     if f.q.strip():
         qs = qs.filter(Q(name__icontains=f.q.strip()) | Q(licence_number=f.q.strip()))
     if f.type:
@@ -89,28 +90,28 @@ def beds_summary(qs: QuerySet[Facility]) -> dict[str, int]:
     return bed_counts(Room.objects.filter(facility__in=qs.values("id")))
 
 
-def findings_for(actor: Any, facility: Facility | None = None, *, status: str | None = None
+def findings_for(*, actor: Any, facility: Facility | None = None, status: str | None = None
                  ) -> QuerySet[ComplianceFinding]:
     """Compliance findings in the actor's scope (all, or of one facility). ``status``: None
     for those that still count (not dismissed), "" for every one, else that status."""
-    qs = ComplianceFinding.objects.filter(facility__in=facilities_visible(actor).values("id"))
+    qs = ComplianceFinding.objects.filter(facility__in=facilities_visible(actor=actor).values("id"))
     qs = qs.filter(STANDING) if status is None else qs.filter(status=status) if status else qs
     if facility is not None:
         qs = qs.filter(facility=facility)
     return qs.select_related("facility", "facility__area", "reviewed_by")
 
 
-def findings_by_area(actor: Any) -> list[dict[str, Any]]:
+def findings_by_area(*, actor: Any) -> list[dict[str, Any]]:
     """Per street in scope: facilities, beds, nursing share, and breaches / warnings.
 
     Seed 003's 70% nursing target is district-wide, so it is shown per street here as well
     as held against each residential home."""
     from anlao.areas.selectors import streets_for
 
-    visible = facilities_visible(actor)
+    visible = facilities_visible(actor=actor)
     facilities = list(visible.select_related("area", "area__parent"))
     # Provider staff have no jurisdiction: their facilities' streets instead.
-    streets = list(streets_for(actor)) or sorted(
+    streets = list(streets_for(actor=actor)) or sorted(
         {(f.area.parent if f.area.level == "community" else f.area) for f in facilities},
         key=lambda a: a.path)
     rows = [{"area": st, "facilities": 0, "with_findings": 0, "error": 0, "warning": 0,
@@ -131,7 +132,7 @@ def findings_by_area(actor: Any) -> list[dict[str, Any]]:
             r["beds"] += room.beds
             r["nursing_beds"] += room.beds if room.bed_category == BedCategory.NURSING else 0
     flagged: set[int] = set()
-    for fid, severity in findings_for(actor).values_list("facility_id", "severity"):
+    for fid, severity in findings_for(actor=actor).values_list("facility_id", "severity"):
         r = where.get(fid)
         if r:
             r[severity] += 1
@@ -157,9 +158,9 @@ def rooms_of(facility: Facility) -> QuerySet[Room]:
     return facility.rooms.all()
 
 
-def map_points(actor: Any) -> list[dict[str, Any]]:
+def map_points(*, actor: Any) -> list[dict[str, Any]]:
     """Visible facilities with coordinates, for the map (JSON-safe)."""
-    qs = with_beds(facilities_visible(actor).filter(lat__isnull=False, lng__isnull=False))
+    qs = with_beds(facilities_visible(actor=actor).filter(lat__isnull=False, lng__isnull=False))
     qs = qs.prefetch_related(Prefetch("findings", queryset=ComplianceFinding.objects.filter(
         STANDING).only("id", "facility_id")))
     return [{"id": f.pk, "name": f.name, "type": f.type, "type_label": str(f.get_type_display()),

@@ -57,7 +57,7 @@ def facility_create(*, actor: Any, data: dict[str, Any],
 
 def _get_for_write(actor: Any, facility_id: int) -> Facility:
     try:
-        return facilities_visible(actor).select_for_update().get(pk=facility_id)
+        return facilities_visible(actor=actor).select_for_update().get(pk=facility_id)
     except (Facility.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("Facility not found.")) from None
 
@@ -128,7 +128,7 @@ def _elder_for_admission(actor: Any, facility: Facility, elder_id: int) -> Any:
     # The facility's own managers admit people they do not serve yet; others only elders
     # in their scope.
     own = actor.is_superuser or (actor.organisation_id == facility.operator_id)
-    qs = Elder.objects.all() if own else elders_visible(actor)
+    qs = Elder.objects.all() if own else elders_visible(actor=actor)
     elder = qs.filter(pk=elder_id).first()
     if elder is None:
         raise NotFound(_("Elder not found."))
@@ -267,7 +267,7 @@ def compliance_finding_review(*, actor: Any, finding_id: int, status: str, note:
         raise ValidationFailed({"status": [_("Choose confirmed or dismissed.")]})
     if not (note or "").strip():
         raise ValidationFailed({"note": [_("A note is required.")]})
-    finding = finding_decide(STORE, findings_for(actor, status=""), finding_id=finding_id,
+    finding = finding_decide(STORE, findings_for(actor=actor, status=""), finding_id=finding_id,
                              to=status, actor=actor, note=note)
     audit(actor=actor, action="compliance_finding.review", obj=finding,
           before={"status": Status.OPEN}, after={"status": finding.status, "note": finding.note})

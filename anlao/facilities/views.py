@@ -48,7 +48,7 @@ def _require_view(request: HttpRequest) -> None:
 
 def _facility_or_404(request: HttpRequest, pk: int) -> Facility:
     try:
-        return selectors.facility_get(request.user, pk)
+        return selectors.facility_get(actor=request.user, facility_id=pk)
     except NotFound as exc:
         raise Http404(_("No such facility.")) from exc
 
@@ -65,12 +65,12 @@ def _filters(request: HttpRequest) -> selectors.FacilityFilters:
 def facility_list(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     filters = _filters(request)
-    qs = selectors.facilities_for(request.user, filters)
+    qs = selectors.facilities_for(actor=request.user, filters=filters)
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     return render(request, "facilities/facility_list.html", {
         "nav": "facilities", "page": page, "filters": filters,
-        "types": FacilityType.choices, "streets": list(streets_for(request.user)),
+        "types": FacilityType.choices, "streets": list(streets_for(actor=request.user)),
         "totals": selectors.beds_summary(qs), "count": page.paginator.count,
         "querystring": urlencode(params), "filtered": bool(params),
         "can_import": has_perm(request.user, "facility.import"),
@@ -90,7 +90,7 @@ def _history_chart(facility: Facility) -> dict[str, Any]:
 def _detail_context(request: HttpRequest, facility: Facility, **extra: Any) -> dict[str, Any]:
     labels = services.COMPLIANCE.titles()
     findings = [(labels.get(f.rule, f.rule), f) for f in
-                selectors.findings_for(request.user, facility)]
+                selectors.findings_for(actor=request.user, facility=facility)]
     context = {
         "nav": "facilities", "facility": facility, "counts": facility.bed_counts(),
         "rooms": list(selectors.rooms_of(facility)),
@@ -131,7 +131,7 @@ def _elder_id_from(request: HttpRequest) -> int | None:
     number = request.POST.get("id_number", "").strip().upper()
     if len(number) != 18:
         return None
-    elder = elders_for(request.user, ElderFilters(q=number)).first()
+    elder = elders_for(actor=request.user, filters=ElderFilters(q=number)).first()
     return elder.pk if elder else None
 
 
@@ -191,7 +191,7 @@ def room_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _area_points(actor: Any) -> list[dict[str, Any]]:
     """Streets of the actor's scope as labelled points (no boundary polygons exist yet)."""
-    return [{"name": a.name, "lat": a.lat, "lng": a.lng} for a in streets_for(actor)
+    return [{"name": a.name, "lat": a.lat, "lng": a.lng} for a in streets_for(actor=actor)
             if a.lat is not None and a.lng is not None]
 
 
@@ -200,7 +200,7 @@ def facility_map(request: HttpRequest) -> HttpResponse:
     _require_view(request)
     types = [{"code": c, "label": str(label), "colour": TYPE_COLOURS[c]}
              for c, label in FacilityType.choices]
-    data = {"points": selectors.map_points(request.user), "areas": _area_points(request.user),
+    data = {"points": selectors.map_points(actor=request.user), "areas": _area_points(request.user),
             "types": types, "tile_url": settings.MAP_TILE_URL,
             "detail_url": reverse("facilities:detail", args=[0]),
             "labels": {"free": _("free beds"), "beds": _("beds"),
@@ -236,13 +236,13 @@ def facility_compliance(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("facilities:compliance") + (f"?{back}" if back else ""))
     ruleset = services.COMPLIANCE
     f = rules.review_filters(ruleset, request.GET)
-    findings = selectors.findings_for(request.user, status=f.status or None).order_by(
+    findings = selectors.findings_for(actor=request.user, status=f.status or None).order_by(
         "facility__area__path", "facility__name", "rule")
     if f.rule:
         findings = findings.filter(rule=f.rule)
     labels = ruleset.titles()
     return render(request, "facilities/compliance.html", {
-        "nav": "facilities", "by_area": selectors.findings_by_area(request.user),
+        "nav": "facilities", "by_area": selectors.findings_by_area(actor=request.user),
         "findings": [(labels.get(x.rule, x.rule), x) for x in findings[:500]],
         "rules": labels.items(), "rule": f.rule, "status": f.status,
         "statuses": ruleset.store.choices(), "store": ruleset.store,

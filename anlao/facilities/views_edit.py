@@ -50,7 +50,7 @@ def facility_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def facility_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        facility = selectors.facility_get(request.user, pk)
+        facility = selectors.facility_get(actor=request.user, facility_id=pk)
     except NotFound as exc:
         raise Http404(_("No such facility.")) from exc
     _require_write(request)

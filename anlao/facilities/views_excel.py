@@ -63,7 +63,7 @@ def facility_import_template(request: HttpRequest) -> HttpResponse:
 def facility_export(request: HttpRequest) -> HttpResponse:
     if not has_perm(request.user, "facility.view"):
         raise DjangoPermissionDenied
-    qs = facilities_for(request.user)
+    qs = facilities_for(actor=request.user)
     audit(actor=request.user, action="facility.export", entity="facilities.facility",
           entity_id="", after={"rows": qs.count()})
     return _xlsx(exports.workbook(qs), f"facilities-{timezone.localdate():%Y%m%d}.xlsx")

@@ -196,7 +196,7 @@ def list_elders(request: HttpRequest, filters: Query[ElderQuery]) -> dict[str, A
                      living_situation=filters.living_situation or "",
                      status="" if filters.status == "all" else filters.status)
     today = timezone.localdate()
-    return paginate(elders_for(request.auth, f, today=today), filters,
+    return paginate(elders_for(actor=request.auth, filters=f, today=today), filters,
                     lambda e: _item(e, today))
 
 

@@ -79,7 +79,7 @@ def import_template(*, actor: Any) -> bytes:
     book = template(COLUMNS, title=DATA_SHEET, notes=INSTRUCTIONS)
     sheet = book.active
     _template_columns(sheet)
-    communities = list(communities_for(actor).select_related("parent"))
+    communities = list(communities_for(actor=actor).select_related("parent"))
     _template_validations(sheet, len(communities))
     _communities_sheet(book.create_sheet("社区代码", 1), communities)
     return workbook_bytes(book)
@@ -210,7 +210,7 @@ def elders_export(*, actor: Any, filters: ElderFilters,
     """
     require(actor, "elder.export")
     today = today or timezone.localdate()
-    qs = elders_for(actor, filters, today=today)
+    qs = elders_for(actor=actor, filters=filters, today=today)
     count = qs.count()
     limit = settings.EXPORT_MAX_ROWS
     if count > limit:

@@ -55,12 +55,12 @@ class ElderFilterForm(forms.Form):
 
     def __init__(self, data: Any, *, actor: Any) -> None:
         super().__init__(data)
-        streets = list(streets_for(actor))
+        streets = list(streets_for(actor=actor))
         self.has_areas = bool(streets)
         self.fields["street"].choices = [ANY] + [(s.code, s.name) for s in streets]
         street = next((s for s in streets if s.code == self.data.get("street")), None)
         # Only one street's communities (or all in scope when no street is chosen).
-        communities = list(communities_for(actor, street=street).select_related("parent"))
+        communities = list(communities_for(actor=actor, street=street).select_related("parent"))
         self.fields["community"].choices = [ANY] + (
             [(c.code, c.name) for c in communities] if street
             else _grouped_communities(communities)
@@ -141,7 +141,7 @@ class ElderForm(ServiceErrorsMixin, forms.Form):
                 self.fields[name].required = False
                 self.fields[name].widget.attrs["placeholder"] = masked[name] or "—"
                 self.fields[name].help_text = _("Leave blank to keep the current value.")
-        communities = list(communities_for(actor).select_related("parent"))
+        communities = list(communities_for(actor=actor).select_related("parent"))
         self.fields["residence_area"].choices = [("", "—"), *_grouped_communities(communities)]
         if len(communities) == 1:  # a community worker registers in their one community
             self.fields["residence_area"].initial = communities[0].code

@@ -24,13 +24,14 @@ def household_members(*, actor: Any, elder: Elder) -> QuerySet[Elder]:
     """The other members of the elder's household that the actor may see."""
     if not elder.household_id:
         return Elder.objects.none()
-    return (elders_visible(actor).filter(household_id=elder.household_id).exclude(pk=elder.pk)
+    return (elders_visible(actor=actor).filter(household_id=elder.household_id).exclude(pk=elder.pk)
             .select_related("residence_area", "residence_area__parent"))
 
 
 def _other_by_id_number(actor: Any, id_number: str) -> Elder:
     number = parse_resident_id_or_none(id_number)
-    other = elders_visible(actor).filter(id_number=number, status=ElderStatus.ACTIVE).first() \
+    other = elders_visible(actor=actor) \
+        .filter(id_number=number, status=ElderStatus.ACTIVE).first() \
         if number else None
     if other is None:
         raise ServiceError(_("No active elder with this ID number in your jurisdiction."),

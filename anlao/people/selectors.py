@@ -32,7 +32,7 @@ AGE_BANDS = {"60-69": (60, 69), "70-79": (70, 79), "80-89": (80, 89), "90-99": (
              "100+": (100, 200)}
 
 
-def elders_visible(actor: Any) -> QuerySet[Elder]:
+def elders_visible(*, actor: Any) -> QuerySet[Elder]:
     """All elders the actor may see: by jurisdiction, or for provider staff by service link."""
     if not has_perm(actor, "elder.view"):
         return Elder.objects.none()
@@ -43,11 +43,11 @@ def elders_visible(actor: Any) -> QuerySet[Elder]:
             return qs.none()
         return qs.filter(contacts__phone=actor.phone, status=ElderStatus.ACTIVE).distinct()
     if sees_by_organisation(actor):
-        return elders_served(actor)
+        return elders_served(actor=actor)
     return scope_by_area(qs, actor, "residence_area")
 
 
-def elders_served(actor: Any) -> QuerySet[Elder]:
+def elders_served(*, actor: Any) -> QuerySet[Elder]:
     """Elders with a service link to the actor's organisation open today (what provider
     staff see; what a partner may order for)."""
     today = timezone.localdate()
@@ -113,11 +113,11 @@ def _search_masked(qs: QuerySet[Elder], q: str) -> QuerySet[Elder]:
     return qs.filter(phone_tail=tail, phone__startswith=head)
 
 
-def elders_for(actor: Any, filters: ElderFilters | None = None,
+def elders_for(*, actor: Any, filters: ElderFilters | None = None,
                today: dt.date | None = None) -> QuerySet[Elder]:
     """The registry list: visible elders narrowed by search and filters."""
     f = filters or ElderFilters()
-    qs = _search(elders_visible(actor), f.q)
+    qs = _search(elders_visible(actor=actor), f.q)
     if f.community or f.street:
         qs = narrow_to_area(qs, actor, "residence_area", area_by_code(f.community or f.street))
     if f.age_band in AGE_BANDS:
@@ -138,7 +138,7 @@ def elders_for(actor: Any, filters: ElderFilters | None = None,
 
 def elder_get(*, actor: Any, elder_id: int, for_update: bool = False) -> Elder:
     """One elder, or ``NotFound`` — also when it exists outside the actor's scope."""
-    qs = elders_visible(actor).select_related("residence_area", "residence_area__parent",
+    qs = elders_visible(actor=actor).select_related("residence_area", "residence_area__parent",
                                               "hukou_area")
     try:
         elder_pk = int(elder_id)

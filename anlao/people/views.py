@@ -79,7 +79,7 @@ def _row(elder: Elder, today: Any) -> dict[str, Any]:
 def elder_list(request: HttpRequest) -> HttpResponse:
     form = ElderFilterForm(request.GET, actor=request.user)
     filters = form.filters()
-    paginator = Paginator(elders_for(request.user, filters), settings.PAGE_SIZE)
+    paginator = Paginator(elders_for(actor=request.user, filters=filters), settings.PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))  # one COUNT, then one page query
     today = timezone.localdate()
     params = {k: v for k, v in request.GET.items() if k != "page" and v}

@@ -38,7 +38,7 @@ class Dashboard:
 
 
 def _active_elders(actor: Any) -> QuerySet[Elder]:
-    qs = elders_visible(actor)
+    qs = elders_visible(actor=actor)
     if qs.query.distinct:
         # Provider staff reach elders through service links; a join can repeat an elder,
         # and DISTINCT does not survive a GROUP BY, so count each elder once via its key.
@@ -77,7 +77,7 @@ def _by_area(qs: QuerySet[Elder]) -> tuple[str, list[tuple[str, int]]]:
     return level, pairs
 
 
-def dashboard_for(actor: Any, today: dt.date | None = None) -> Dashboard:
+def dashboard_for(*, actor: Any, today: dt.date | None = None) -> Dashboard:
     """The home dashboard of ``actor``: two aggregate scans plus one query for area names."""
     require(actor, "dashboard.view")
     today = today or timezone.localdate()

@@ -38,7 +38,7 @@ def _chart_data(d: selectors.Dashboard) -> dict[str, Any]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     try:
-        dashboard = selectors.dashboard_for(request.user)
+        dashboard = selectors.dashboard_for(actor=request.user)
     except PermissionDenied:  # a user without a role sees the empty state
         dashboard = selectors.Dashboard()
     return render(request, "planning/home.html", {

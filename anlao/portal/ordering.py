@@ -71,7 +71,7 @@ def _place(request: HttpRequest, elder, form: OrderForm) -> bool:
 def order_new(request: HttpRequest, pk: int) -> HttpResponse:
     _family(request)
     try:
-        elder = family_elder(request.user, pk)
+        elder = family_elder(actor=request.user, elder_id=pk)
     except NotFound as exc:
         raise Http404 from exc
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
@@ -91,7 +91,7 @@ def order_new(request: HttpRequest, pk: int) -> HttpResponse:
 def order_cancel(request: HttpRequest, pk: int, order_id: int) -> HttpResponse:
     _family(request)
     try:
-        elder = family_elder(request.user, pk)
+        elder = family_elder(actor=request.user, elder_id=pk)
         order_services.order_cancel(actor=request.user, order_id=order_id,
                                     reason=_("cancelled by the family"))
     except NotFound as exc:
@@ -110,7 +110,7 @@ def visit_rate(request: HttpRequest, pk: int, visit_id: int) -> HttpResponse:
 
     _family(request)
     try:
-        elder = family_elder(request.user, pk)
+        elder = family_elder(actor=request.user, elder_id=pk)
         portal_rate_visit(actor=request.user, visit_id=visit_id,
                           rating=request.POST.get("rating"), comment=request.POST.get("comment"))
     except NotFound as exc:

@@ -13,11 +13,11 @@ from anlao.people.models import Elder
 from anlao.people.selectors import elder_get, elders_visible
 
 
-def family_elders(actor: Any) -> QuerySet[Elder]:
-    return elders_visible(actor).select_related("residence_area").order_by("name", "id")
+def family_elders(*, actor: Any) -> QuerySet[Elder]:
+    return elders_visible(actor=actor).select_related("residence_area").order_by("name", "id")
 
 
-def family_elder(actor: Any, elder_id: Any) -> Elder:
+def family_elder(*, actor: Any, elder_id: Any) -> Elder:
     return elder_get(actor=actor, elder_id=elder_id)
 
 

@@ -123,7 +123,7 @@ def portal_rate_visit(*, actor: Any, visit_id: Any, rating: Any, comment: str = 
     now = now or timezone.now()
     visit = (Visit.objects.filter(pk=int(visit_id) if str(visit_id).isdigit() else 0,
                                   check_out_at__isnull=False,
-                                  order__elder__in=elders_visible(actor).values("pk"))
+                                  order__elder__in=elders_visible(actor=actor).values("pk"))
              .first())
     if visit is None:
         raise NotFound(_("No such visit."))

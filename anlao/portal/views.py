@@ -73,7 +73,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @login_required(login_url="portal:start")
 def elders(request: HttpRequest) -> HttpResponse:
     _family(request)
-    rows = list(selectors.family_elders(request.user))
+    rows = list(selectors.family_elders(actor=request.user))
     if len(rows) == 1:
         return redirect("portal:elder", rows[0].pk)
     return render(request, "portal/elders.html", {"elders": rows})
@@ -83,7 +83,7 @@ def elders(request: HttpRequest) -> HttpResponse:
 def elder(request: HttpRequest, pk: int) -> HttpResponse:
     _family(request)
     try:
-        person = selectors.family_elder(request.user, pk)
+        person = selectors.family_elder(actor=request.user, elder_id=pk)
     except NotFound as exc:
         raise Http404 from exc
     context = {
@@ -91,7 +91,7 @@ def elder(request: HttpRequest, pk: int) -> HttpResponse:
         "upcoming": selectors.upcoming_orders(person),
         "recent": selectors.recent_visits(person),
         "applications": selectors.waitlist_applications(person),
-        "several": selectors.family_elders(request.user).count() > 1,
+        "several": selectors.family_elders(actor=request.user).count() > 1,
         "HOTLINE": settings.PORTAL_HOTLINE,
         "order_url": reverse("portal:order", args=[person.pk]),
     }

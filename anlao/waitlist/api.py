@@ -98,7 +98,7 @@ class StatsOut(Schema):
             summary="Public care homes whose queue you see")
 def facilities(request: HttpRequest) -> list[dict[str, Any]]:
     require(request.auth, "waitlist.view")
-    homes = list(facilities_managed(request.auth))
+    homes = list(facilities_managed(actor=request.auth))
     lengths = queue_lengths([h.pk for h in homes])
     return [{"id": h.pk, "name": h.name, "waiting": lengths.get(h.pk, 0)} for h in homes]
 
@@ -108,7 +108,7 @@ def facilities(request: HttpRequest) -> list[dict[str, Any]]:
             summary="A facility's queue, recomputed from its event log")
 def facility_queue(request: HttpRequest, facility_id: int) -> list[dict[str, Any]]:
     require(request.auth, "waitlist.view")
-    home = facility_managed_get(request.auth, facility_id)
+    home = facility_managed_get(actor=request.auth, facility_id=facility_id)
     return [{"application_id": r.entry.application_id, "position": r.entry.position,
              "masked_name": r.masked_name, "masked_id_number": r.masked_id,
              "class_code": r.entry.class_code, "class_label": r.class_label,
@@ -118,7 +118,7 @@ def facility_queue(request: HttpRequest, facility_id: int) -> list[dict[str, Any
 
 
 def _detail(request: HttpRequest, application_id: int) -> dict[str, Any]:
-    app = application_get(request.auth, application_id)
+    app = application_get(actor=request.auth, application_id=application_id)
     policy = load_policy()
     why = explain([r.entry for r in queue_rows(app.facility_id, policy)], app.pk, policy)
     return {"id": app.pk, "facility_id": app.facility_id, "elder_id": app.elder_id,
@@ -174,7 +174,7 @@ def application_action(request: HttpRequest, application_id: int,
             summary="Queue length, waiting time, offers and acceptances by facility and class")
 def stats(request: HttpRequest) -> list[dict[str, Any]]:
     require(request.auth, "waitlist.view")
-    ids = list(facilities_managed(request.auth).values_list("id", flat=True))
+    ids = list(facilities_managed(actor=request.auth).values_list("id", flat=True))
     return [{"facility_id": fid, "class_code": code, "waiting": r["waiting"],
              "median_wait_days": r["median_wait"], "admitted": r["admitted"],
              "median_days_to_admission": r["median_admit"], "offered": r["offered"],

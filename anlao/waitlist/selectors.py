@@ -36,32 +36,32 @@ def public_care_home_get(facility_id: Any) -> Facility:
         raise NotFound("facility not found") from None
 
 
-def facilities_managed(actor: Any) -> QuerySet[Facility]:
+def facilities_managed(*, actor: Any) -> QuerySet[Facility]:
     """Public care homes whose queue the actor may see: in their area, or their operator's."""
     if not has_perm(actor, "waitlist.view"):
         return Facility.objects.none()
     return scope(public_care_homes(), actor, area="area", organisation="operator")
 
 
-def facility_managed_get(actor: Any, facility_id: Any) -> Facility:
+def facility_managed_get(*, actor: Any, facility_id: Any) -> Facility:
     try:
-        return facilities_managed(actor).get(pk=int(facility_id))
+        return facilities_managed(actor=actor).get(pk=int(facility_id))
     except (Facility.DoesNotExist, TypeError, ValueError):
         raise NotFound("facility not found") from None
 
 
-def applications_visible(actor: Any) -> QuerySet[WaitlistApplication]:
+def applications_visible(*, actor: Any) -> QuerySet[WaitlistApplication]:
     """Applications of elders the actor may see, or to facilities whose queue they manage."""
     if not has_perm(actor, "waitlist.view"):
         return WaitlistApplication.objects.none()
     return WaitlistApplication.objects.filter(
-        Q(elder__in=elders_visible(actor).values("id"))
-        | Q(facility__in=facilities_managed(actor).values("id")))
+        Q(elder__in=elders_visible(actor=actor).values("id"))
+        | Q(facility__in=facilities_managed(actor=actor).values("id")))
 
 
-def application_get(actor: Any, application_id: Any) -> WaitlistApplication:
+def application_get(*, actor: Any, application_id: Any) -> WaitlistApplication:
     try:
-        return applications_visible(actor).select_related("facility", "elder").get(
+        return applications_visible(actor=actor).select_related("facility", "elder").get(
             pk=int(application_id))
     except (WaitlistApplication.DoesNotExist, TypeError, ValueError):
         raise NotFound("application not found") from None

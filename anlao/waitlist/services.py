@@ -155,7 +155,7 @@ def waitlist_reclassify_elder(*, actor: Any, elder_id: int) -> int:
 
 
 def _active(actor: Any, application_id: int) -> WaitlistApplication:
-    app = application_get(actor, application_id)
+    app = application_get(actor=actor, application_id=application_id)
     if app.status not in ACTIVE_STATUSES:
         raise ServiceError(_("This application is closed (%(status)s).")
                            % {"status": app.get_status_display()}, code="closed")
@@ -165,8 +165,8 @@ def _active(actor: Any, application_id: int) -> WaitlistApplication:
 def _managed(actor: Any, application_id: int) -> WaitlistApplication:
     """An application to a facility the actor manages, with the facility row locked."""
     require(actor, "waitlist.manage")
-    app = application_get(actor, application_id)
-    facility_managed_get(actor, app.facility_id)
+    app = application_get(actor=actor, application_id=application_id)
+    facility_managed_get(actor=actor, facility_id=app.facility_id)
     _lock(app.facility_id)
     app.refresh_from_db()
     return app
@@ -219,7 +219,7 @@ def first_in_line(facility_id: int, bed_category: str) -> int | None:
 
 def waitlist_offer_next(*, actor: Any, facility_id: int, bed_category: str,
                         on: dt.date | None = None) -> WaitlistEvent:
-    facility_managed_get(actor, facility_id)
+    facility_managed_get(actor=actor, facility_id=facility_id)
     app_id = first_in_line(facility_id, bed_category)
     if app_id is None:
         raise NotFound(_("Nobody is waiting for a bed of this category."))
@@ -295,7 +295,7 @@ def waitlist_expire_offers(*, actor: Any, facility_id: int, today: dt.date | Non
                            ) -> int:
     """Record every open offer of the facility whose answer time ran out as lapsed."""
     require(actor, "waitlist.manage")
-    facility_managed_get(actor, facility_id)
+    facility_managed_get(actor=actor, facility_id=facility_id)
     return _expire_offers(actor, facility_id, today or timezone.localdate())
 
 

@@ -55,7 +55,7 @@ def _found(fn: Callable[[], Any]) -> Any:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     _need(request, "waitlist.view")
-    homes = list(facilities_managed(request.user))
+    homes = list(facilities_managed(actor=request.user))
     ids = [h.pk for h in homes]
     lengths = queue_lengths(ids)
     policy = load_policy()
@@ -75,7 +75,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def facility_queue(request: HttpRequest, facility_id: int) -> HttpResponse:
     _need(request, "waitlist.view")
-    home = _found(lambda: facility_managed_get(request.user, facility_id))
+    home = _found(lambda: facility_managed_get(actor=request.user, facility_id=facility_id))
     return render(request, "waitlist/facility.html", {
         "nav": NAV, "home": home, "rows": queue_rows(home.pk),
         "bed_choices": BedCategory.choices,
@@ -86,7 +86,7 @@ def facility_queue(request: HttpRequest, facility_id: int) -> HttpResponse:
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _need(request, "waitlist.view")
-    app = _found(lambda: application_get(request.user, pk))
+    app = _found(lambda: application_get(actor=request.user, application_id=pk))
     policy = load_policy()
     rows = queue_rows(app.facility_id, policy)
     names = masked_names(app.facility_id)

@@ -78,7 +78,7 @@ def _claim(b: Any) -> dict[str, Any]:
 @router.get("/caregivers", response={200: Page[CaregiverOut], **ERROR_RESPONSES},
             summary="Caregivers in your scope")
 def caregivers(request: HttpRequest, paging: Query[PageParams], q: str = "") -> dict[str, Any]:
-    return paginate(selectors.caregivers_for(request.auth, q=q), paging, lambda c: {
+    return paginate(selectors.caregivers_for(actor=request.auth, q=q), paging, lambda c: {
         "id": c.pk, "name": c.name, "id_number_masked": mask_id_number(c.id_number),
         "phone_masked": mask_phone(c.phone), "area_code": c.area.code})
 
@@ -86,13 +86,13 @@ def caregivers(request: HttpRequest, paging: Query[PageParams], q: str = "") -> 
 @router.get("/claims", response={200: Page[ClaimOut], **ERROR_RESPONSES},
             summary="Quarterly post subsidy claims")
 def claims(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
-    return paginate(selectors.batches_visible(request.auth), paging, _claim)
+    return paginate(selectors.batches_visible(actor=request.auth), paging, _claim)
 
 
 @router.get("/claims/{claim_id}", response={200: ClaimDetailOut, **ERROR_RESPONSES},
             summary="One claim with its explained lines")
 def claim_detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
-    b = selectors.batch_get(request.auth, claim_id)
+    b = selectors.batch_get(actor=request.auth, batch_id=claim_id)
     lines = [{"caregiver_id": ln.caregiver_id, "facility_id": ln.facility_id,
               "months_paid": ln.months_paid, "post_fen": ln.post_fen, "bonus_fen": ln.bonus_fen,
               "total_fen": ln.total_fen, "explanation": ln.explanation} for ln in b.lines.all()]
@@ -102,7 +102,7 @@ def claim_detail(request: HttpRequest, claim_id: int) -> dict[str, Any]:
 @router.get("/kpi", response={200: dict[str, list[KpiRow]], **ERROR_RESPONSES},
             summary="Certification rate per facility, employer, street and district")
 def kpi(request: HttpRequest) -> dict[str, Any]:
-    return selectors.certification_kpi(request.auth)
+    return selectors.certification_kpi(actor=request.auth)
 
 
 @router.post("/employments/{int:employment_id}/end",

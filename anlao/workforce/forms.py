@@ -39,7 +39,7 @@ class CaregiverForm(ServiceErrorsMixin, forms.Form):
             del self.fields["area"]
         else:
             self.fields["area"].choices = [
-                (a.pk, INDENT.get(a.level, "") + a.name) for a in areas_for(actor)]
+                (a.pk, INDENT.get(a.level, "") + a.name) for a in areas_for(actor=actor)]
         for name, field in self.fields.items():
             css = "form-check-input" if isinstance(field, forms.BooleanField) else (
                 "form-select" if isinstance(field, forms.ChoiceField) else "form-control")

@@ -20,7 +20,7 @@ from anlao.workforce.models import Caregiver, CertificateKind, ClaimBatch, Emplo
 CERTIFIED_TARGET_PERCENT = 95
 
 
-def caregivers_visible(actor: Any) -> QuerySet[Caregiver]:
+def caregivers_visible(*, actor: Any) -> QuerySet[Caregiver]:
     """Area staff: caregivers recorded or employed in their jurisdiction. Provider staff:
     those their organisation employs or employed."""
     if not has_perm(actor, "workforce.view"):
@@ -31,15 +31,15 @@ def caregivers_visible(actor: Any) -> QuerySet[Caregiver]:
                  organisation="employments__employer")
 
 
-def caregiver_get(actor: Any, caregiver_id: int) -> Caregiver:
+def caregiver_get(*, actor: Any, caregiver_id: int) -> Caregiver:
     try:
-        return caregivers_visible(actor).select_related("area").get(pk=caregiver_id)
+        return caregivers_visible(actor=actor).select_related("area").get(pk=caregiver_id)
     except (Caregiver.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("No such caregiver.")) from exc
 
 
-def caregivers_for(actor: Any, q: str = "", certified: str = "") -> QuerySet[Caregiver]:
-    qs = caregivers_visible(actor)
+def caregivers_for(*, actor: Any, q: str = "", certified: str = "") -> QuerySet[Caregiver]:
+    qs = caregivers_visible(actor=actor)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(phone__endswith=q))
     skilled = Q(certificates__kind=CertificateKind.SKILL)
@@ -50,7 +50,7 @@ def caregivers_for(actor: Any, q: str = "", certified: str = "") -> QuerySet[Car
     return qs.select_related("area")
 
 
-def batches_visible(actor: Any) -> QuerySet[ClaimBatch]:
+def batches_visible(*, actor: Any) -> QuerySet[ClaimBatch]:
     """Claims are the bureau's: area staff with claim or approve rights, and auditors."""
     if not (has_perm(actor, "subsidy.claim") or has_perm(actor, "subsidy.approve")
             or (has_perm(actor, "workforce.view") and actor.role == "auditor")):
@@ -58,16 +58,16 @@ def batches_visible(actor: Any) -> QuerySet[ClaimBatch]:
     return scope_by_area(ClaimBatch.objects.select_related("area"), actor, "area")
 
 
-def batch_get(actor: Any, batch_id: int) -> ClaimBatch:
+def batch_get(*, actor: Any, batch_id: int) -> ClaimBatch:
     try:
-        return batches_visible(actor).get(pk=batch_id)
+        return batches_visible(actor=actor).get(pk=batch_id)
     except (ClaimBatch.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("No such claim.")) from exc
 
 
 def _current_jobs(actor: Any, on: dt.date) -> QuerySet[Employment]:
     return (Employment.objects
-            .filter(caregiver__in=caregivers_visible(actor), start__lte=on)
+            .filter(caregiver__in=caregivers_visible(actor=actor), start__lte=on)
             .filter(Q(end__isnull=True) | Q(end__gte=on))
             .select_related("employer", "facility__area"))
 
@@ -80,7 +80,7 @@ def _street_and_district(area: Area, names: dict[str, str]) -> tuple[str, str]:
     return names.get(street, street), names.get(district, district)
 
 
-def certification_kpi(actor: Any, on: dt.date | None = None) -> dict[str, list[dict]]:
+def certification_kpi(*, actor: Any, on: dt.date | None = None) -> dict[str, list[dict]]:
     """Share of currently employed caregivers holding a skill certificate issued by ``on``.
 
     Grouped by facility, provider (employer), street and district. A caregiver with two

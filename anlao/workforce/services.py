@@ -86,7 +86,7 @@ def caregiver_create(*, actor: Any, name: str, id_number: str, phone: str = "",
 def _writable(actor: Any, caregiver_id: Any) -> Caregiver:
     require(actor, "workforce.write")
     try:
-        return selectors.caregivers_visible(actor).select_for_update().get(pk=caregiver_id)
+        return selectors.caregivers_visible(actor=actor).select_for_update().get(pk=caregiver_id)
     except (Caregiver.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound(_("No such caregiver.")) from exc
 
@@ -183,7 +183,7 @@ def employment_add(*, actor: Any, caregiver_id: Any, employer_id: Any = None,
     errors = _employment_errors(start, end, role)
     facility = None
     if facility_id:
-        facility = facilities_visible(actor).filter(pk=facility_id).first()
+        facility = facilities_visible(actor=actor).filter(pk=facility_id).first()
         if facility is None:
             errors["facility"] = [_("Choose a facility you can see.")]
     employer = facility.operator if facility else Organisation.objects.filter(
@@ -314,7 +314,7 @@ def caregiver_reveal(*, actor: Any, caregiver_id: Any, field: str, reason: str,
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_("Say why you need the full value.")]})
     try:
-        c = selectors.caregiver_get(actor, caregiver_id)
+        c = selectors.caregiver_get(actor=actor, caregiver_id=caregiver_id)
     except NotFound as exc:
         raise NotFound(_("No such caregiver.")) from exc
     log_access(actor=actor, obj=c, field=field, reason=reason.strip(), ip=ip)
@@ -360,7 +360,7 @@ def batch_create(*, actor: Any, year: int, quarter: int, area_id: Any) -> ClaimB
 
 
 def _batch_for_update(actor: Any, batch_id: Any) -> ClaimBatch:
-    b = selectors.batch_get(actor, batch_id)
+    b = selectors.batch_get(actor=actor, batch_id=batch_id)
     return ClaimBatch.objects.select_for_update().select_related("area").get(pk=b.pk)
 
 

@@ -58,7 +58,7 @@ def _highest_level(c: Any) -> str:
 @login_required
 def caregiver_list(request: HttpRequest) -> HttpResponse:
     q, certified = request.GET.get("q", "").strip(), request.GET.get("certified", "")
-    qs = selectors.caregivers_for(request.user, q=q, certified=certified) \
+    qs = selectors.caregivers_for(actor=request.user, q=q, certified=certified) \
         .prefetch_related("certificates", "employments__employer")
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     rows = []
@@ -70,7 +70,8 @@ def caregiver_list(request: HttpRequest) -> HttpResponse:
     return _page(request, "workforce/caregiver_list.html", {
         "rows": rows, "total": page.paginator.count, "page": page, "q": q,
         "certified": certified,
-        "areas": areas_for(request.user) if has_perm(request.user, "workforce.write") else []})
+        "areas": (areas_for(actor=request.user)
+                  if has_perm(request.user, "workforce.write") else [])})
 
 
 @login_required
@@ -96,7 +97,7 @@ def caregiver_detail(request: HttpRequest, pk: int,
     from anlao.facilities.selectors import facilities_visible
 
     try:
-        c = selectors.caregiver_get(request.user, pk)
+        c = selectors.caregiver_get(actor=request.user, caregiver_id=pk)
     except NotFound as exc:
         raise Http404(_("No such caregiver.")) from exc
     certs = list(c.certificates.all())
@@ -108,7 +109,7 @@ def caregiver_detail(request: HttpRequest, pk: int,
         "skill": [x for x in certs if x.kind == CertificateKind.SKILL],
         "other": [x for x in certs if x.kind != CertificateKind.SKILL],
         "trainings": c.trainings.all(), "contests": c.contests.all(),
-        "facilities": facilities_visible(request.user).order_by("name")[:300]
+        "facilities": facilities_visible(actor=request.user).order_by("name")[:300]
         if has_perm(request.user, "workforce.write") else [],
         "roles": WorkRole.choices, "levels": SkillLevel.choices, "kinds": CertificateKind.choices,
         "today": timezone.localdate()})
@@ -170,7 +171,7 @@ def caregiver_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 @login_required
 def kpi(request: HttpRequest) -> HttpResponse:
-    data = selectors.certification_kpi(request.user)
+    data = selectors.certification_kpi(actor=request.user)
     chart = {"names": [r["name"] for r in data["street"]],
              "values": [r["percent"] for r in data["street"]],
              "target": selectors.CERTIFIED_TARGET_PERCENT}

@@ -48,8 +48,8 @@ def batch_list(request: HttpRequest) -> HttpResponse:
         return _create(request)
     year, quarter = previous_quarter(timezone.localdate())
     batches = [{"b": b, "css": STATE_CSS[b.state], "total": format_fen(b.total_fen)}
-               for b in selectors.batches_visible(request.user)[:100]]
-    areas = [a for a in areas_for(request.user)
+               for b in selectors.batches_visible(actor=request.user)[:100]]
+    areas = [a for a in areas_for(actor=request.user)
              if a.level in (AreaLevel.DISTRICT, AreaLevel.STREET)]
     return _page(request, "workforce/batch_list.html", {
         "batches": batches, "areas": areas, "year": year, "quarter": quarter,
@@ -73,7 +73,7 @@ def _create(request: HttpRequest) -> HttpResponse:
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        b = selectors.batch_get(request.user, pk)
+        b = selectors.batch_get(actor=request.user, batch_id=pk)
     except NotFound as exc:
         raise Http404(_("No such claim.")) from exc
     lines = [{"ln": ln, "id": mask_id_number(ln.caregiver.id_number),

@@ -27,7 +27,7 @@ from anlao.workforce.forms import CaregiverForm
 @require_http_methods(["GET", "POST"])
 def caregiver_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        c = selectors.caregiver_get(request.user, pk)
+        c = selectors.caregiver_get(actor=request.user, caregiver_id=pk)
     except NotFound as exc:
         raise Http404(_("No such caregiver.")) from exc
     if not has_perm(request.user, "workforce.write"):

@@ -58,9 +58,9 @@ def rule_counts(run: BenefitRun) -> list[dict[str, Any]]:
             for r in RULES.values()]
 
 
-def with_elders(actor: Any, findings: list[CheckFinding]) -> list[tuple[CheckFinding, Any]]:
+def with_elders(*, actor: Any, findings: list[CheckFinding]) -> list[tuple[CheckFinding, Any]]:
     """Each finding with its elder row (visible elders only; masked on the page)."""
-    elders = elders_visible(actor).select_related("residence_area").in_bulk(
+    elders = elders_visible(actor=actor).select_related("residence_area").in_bulk(
         [f.elder_id for f in findings])
     return [(f, elders[f.elder_id]) for f in findings if f.elder_id in elders]
 
@@ -83,7 +83,7 @@ def worklist(*, actor: Any, program: str, community_code: str,
                            field="program")
     due, deadline = current_due(version.life, today)
     area = area_by_code(community_code)
-    elders = narrow_to_area(elders_visible(actor).filter(status="active"), actor,
+    elders = narrow_to_area(elders_visible(actor=actor).filter(status="active"), actor,
                             "residence_area", area)
     since = add_months(due, -13).strftime("%Y-%m")
     paid = Entitlement.objects.filter(run__program=program, run__state__in=FINAL_STATES,

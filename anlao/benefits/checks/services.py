@@ -71,7 +71,7 @@ def finding_review(*, actor: Any, finding_id: int, status: str, note: str) -> Ch
     """Confirm or dismiss one open finding with a note (``benefit.approve``); a decided
     finding is final (the rules kernel's lifecycle)."""
     require(actor, "benefit.approve")
-    runs = runs_in_scope(actor)
+    runs = runs_in_scope(actor=actor)
     note = (note or "").strip()
     errors: dict[str, list[str]] = {}
     if status not in DECISIONS:

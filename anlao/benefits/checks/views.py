@@ -85,13 +85,13 @@ def run_checks(request: HttpRequest, pk: int) -> HttpResponse:
     qs = selectors.findings_for(actor=request.user, run=run, rule=f.rule, status=f.status)
     page = rules.review_page(qs, request.GET, per_page=100)
     language = get_language() or "zh"
-    names = {p.code: p.title(language) for p in programs_for(request.user)}
+    names = {p.code: p.title(language) for p in programs_for(actor=request.user)}
     return render(request, "benefits/checks.html", {
         "nav": "benefits", "run": run, "program_name": names.get(run.program, run.program),
         "counts": selectors.rule_counts(run), "rule": f.rule, "status": f.status,
         "statuses": CHECKS.store.choices(), "page": page, "store": CHECKS.store,
         "query": rules.query_without_page(request.GET),
-        "rows": _rows(selectors.with_elders(request.user, list(page))),
+        "rows": _rows(selectors.with_elders(actor=request.user, findings=list(page))),
         "can_review": has_perm(request.user, "benefit.approve"),
         **pages.tab_flags(request.user),
     })
@@ -102,9 +102,9 @@ def worklist(request: HttpRequest) -> HttpResponse:
     """Per community: who is due for life verification and who is overdue (payment stopped)."""
     if not (has_perm(request.user, "life.record") or has_perm(request.user, "benefit.view")):
         raise DjangoPermissionDenied
-    programs = [p for p in programs_for(request.user)
+    programs = [p for p in programs_for(actor=request.user)
                 if any(v.life for v in p.versions)]
-    communities = communities_for(request.user).order_by("code")
+    communities = communities_for(actor=request.user).order_by("code")
     q = {"program": request.GET.get("program") or (programs[0].code if programs else ""),
          "community": request.GET.get("community") or (
              communities[0].code if communities else "")}

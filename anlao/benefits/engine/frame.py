@@ -66,7 +66,7 @@ ID_CHUNK = 5_000  # area ids per IN (…) query: under SQLite's bound-parameter 
 
 def elders_in_area(actor: Any, area: Area) -> QuerySet[Elder]:
     """The actor's visible elders living under ``area`` (scoping stays in people.selectors)."""
-    return within_area(elders_visible(actor), "residence_area", area)
+    return within_area(elders_visible(actor=actor), "residence_area", area)
 
 
 # A batch of runs for one district and month (``shared_frames``) reads the registry once: the

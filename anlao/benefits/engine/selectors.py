@@ -26,5 +26,5 @@ def explain_elder(*, actor: Any, program: str, period: str, elder_id: int) -> Ex
     except ValueError as exc:
         raise ServiceError(_("The period must look like 2026-04."), field="period") from exc
     elder = elder_get(actor=actor, elder_id=elder_id)
-    row = load_frame(elders_visible(actor).filter(pk=elder.pk))
+    row = load_frame(elders_visible(actor=actor).filter(pk=elder.pk))
     return explain(prog, row, start, load_programs())

@@ -38,7 +38,7 @@ def explanation_context(why: Explanation, lang: str) -> dict[str, Any]:
 def explain(request: HttpRequest) -> HttpResponse:
     q = {k: request.GET.get(k, "").strip() for k in ("program", "period", "elder")}
     ctx: dict[str, Any] = {"q": q, "nav": "benefits", "error": "",
-                           "programs": programs_for(request.user)}
+                           "programs": programs_for(actor=request.user)}
     if all(q.values()):
         try:
             why = selectors.explain_elder(actor=request.user, program=q["program"],

@@ -43,10 +43,10 @@ def failed_lines(run: BenefitRun, limit: int = 50) -> list[tuple[Payment, Elder 
     return [(p, elders.get(p.elder_id)) for p in rows]
 
 
-def overpayments_for(actor: Any, status: str = "") -> QuerySet[Overpayment]:
+def overpayments_for(*, actor: Any, status: str = "") -> QuerySet[Overpayment]:
     if not has_perm(actor, "payment.view"):
         return Overpayment.objects.none()
-    qs = Overpayment.objects.filter(source_run__in=runs_in_scope(actor)).select_related(
+    qs = Overpayment.objects.filter(source_run__in=runs_in_scope(actor=actor)).select_related(
         "source_run")
     return qs.filter(status=status) if status else qs
 
@@ -63,16 +63,16 @@ def elder_payment_data(*, actor: Any, elder_id: int) -> dict[str, Any]:
     }
 
 
-def account_visible(actor: Any, account_id: int) -> PaymentAccount | None:
+def account_visible(*, actor: Any, account_id: int) -> PaymentAccount | None:
     return PaymentAccount.objects.filter(pk=account_id,
-                                         elder__in=elders_visible(actor)).first()
+                                         elder__in=elders_visible(actor=actor)).first()
 
 
-def overpayment_rows(actor: Any, status: str = "",
+def overpayment_rows(*, actor: Any, status: str = "",
                      limit: int = 200) -> list[tuple[Overpayment, Elder | None, dict[str, Any]]]:
     """Ledger rows with the elder and how the money comes back (recovery.py): deducted from
     later payments while the elder is paid, else by hand (a deceased elder's estate)."""
-    rows = list(overpayments_for(actor, status)[:limit])
+    rows = list(overpayments_for(actor=actor, status=status)[:limit])
     elders = Elder.objects.in_bulk([r.elder_id for r in rows])
     pending = dict(Deduction.objects.filter(
         overpayment__in=rows, run__state__in=recovery.PENDING_STATES).values(

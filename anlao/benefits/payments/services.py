@@ -90,7 +90,7 @@ def account_reveal(*, actor: Any, account_id: int, reason: str = "",
     """The full account number; every reveal is written to the access log."""
     require(actor, "payment.account")
     account = PaymentAccount.objects.filter(
-        pk=account_id, elder__in=elders_visible(actor)).first()
+        pk=account_id, elder__in=elders_visible(actor=actor)).first()
     if account is None:
         raise NotFound(_("No such account."))
     log_access(actor=actor, obj=account, field="account_number", reason=reason or "view", ip=ip)
@@ -231,7 +231,7 @@ def _reconciles(run: BenefitRun, totals: dict[str, int], deducted: int) -> bool:
 
 
 def _run_for(actor: Any, run_id: int) -> BenefitRun:
-    run = selectors.runs_in_scope(actor).select_for_update().filter(pk=run_id).first()
+    run = selectors.runs_in_scope(actor=actor).select_for_update().filter(pk=run_id).first()
     if run is None:
         raise NotFound(_("No such benefit run."))
     return run
@@ -306,7 +306,7 @@ def overpayment_update(*, actor: Any, overpayment_id: int, status: str, recovere
     """Record recovery of an overpayment: recovering (part), recovered (all) or written off."""
     require(actor, "payment.manage")
     line = Overpayment.objects.select_for_update().filter(
-        pk=overpayment_id, source_run__in=selectors.runs_in_scope(actor)).first()
+        pk=overpayment_id, source_run__in=selectors.runs_in_scope(actor=actor)).first()
     if line is None:
         raise NotFound(_("No such overpayment."))
     if status not in TRANSITIONS.get(line.status, set()):

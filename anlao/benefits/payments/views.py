@@ -146,7 +146,7 @@ def overpayments(request: HttpRequest) -> HttpResponse:
         return redirect("benefits:overpayments")
     status = request.GET.get("status", "")
     return render(request, "benefits/overpayments.html", {
-        "nav": "benefits", "rows": selectors.overpayment_rows(request.user, status),
+        "nav": "benefits", "rows": selectors.overpayment_rows(actor=request.user, status=status),
         "status": status, "statuses": Recovery.choices, **pages.tab_flags(request.user),
         "can_manage": has_perm(request.user, "payment.manage"),
         "recovery_share": recovery.share()})

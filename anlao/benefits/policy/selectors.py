@@ -9,7 +9,7 @@ from anlao.core.errors import NotFound
 from anlao.core.roles import require
 
 
-def programs_for(actor: Any) -> list[Program]:
+def programs_for(*, actor: Any) -> list[Program]:
     require(actor, "policy.view")
     return sorted(load_programs().values(), key=lambda p: p.code)
 

@@ -14,7 +14,8 @@ from anlao.core.errors import NotFound
 
 @login_required
 def program_list(request: HttpRequest) -> HttpResponse:
-    programs = [program_context(p, pages.lang()) for p in selectors.programs_for(request.user)]
+    programs = [program_context(p, pages.lang())
+                for p in selectors.programs_for(actor=request.user)]
     return pages.page(request, "benefits/program_list.html", {"programs": programs})
 
 

@@ -58,7 +58,7 @@ def _run(run: BenefitRun) -> dict[str, Any]:
 def runs(request: HttpRequest, filters: Query[RunFilters],
          paging: Query[PageParams]) -> dict[str, Any]:
     """Runs of districts in your jurisdiction (needs `benefit.view`), newest month first."""
-    qs = selectors.runs_for(request.auth, program=filters.program, period=filters.period)
+    qs = selectors.runs_for(actor=request.auth, program=filters.program, period=filters.period)
     return paginate(qs, paging, _run)
 
 

@@ -23,7 +23,7 @@ def owed_context(actor: Any, run: BenefitRun) -> dict[str, Any]:
     if run.kind == RunKind.SUPPLEMENTARY:
         return supplementary_context(actor, run)
     rows = selectors.run_deductions(actor=actor, run=run, limit=LIMIT)
-    elders = selectors.elders_by_id(actor, [d.elder_id for d in rows])
+    elders = selectors.elders_by_id(actor=actor, ids=[d.elder_id for d in rows])
     s = (run.summary or {}).get("deductions") or {}
     return {"supplementary": False, "deductions": [
         {"elder": elders.get(d.elder_id), "amount": format_fen(d.amount_fen),
@@ -38,7 +38,7 @@ def owed_context(actor: Any, run: BenefitRun) -> dict[str, Any]:
 def supplementary_context(actor: Any, run: BenefitRun) -> dict[str, Any]:
     resends = selectors.run_resends(actor=actor, run=run, limit=LIMIT)
     back = selectors.run_backpays(actor=actor, run=run, limit=LIMIT)
-    elders = selectors.elders_by_id(actor, [r.elder_id for r in resends] +
+    elders = selectors.elders_by_id(actor=actor, ids=[r.elder_id for r in resends] +
                                     [b.elder_id for b in back])
     s = (run.summary or {}).get("supplementary") or {}
     return {

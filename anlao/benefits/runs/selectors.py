@@ -22,15 +22,15 @@ from anlao.core.scoping import scope_by_area
 from anlao.people.selectors import elders_visible
 
 
-def runs_in_scope(actor: Any) -> QuerySet[BenefitRun]:
+def runs_in_scope(*, actor: Any) -> QuerySet[BenefitRun]:
     """Runs of districts in the actor's jurisdiction (services check the permission)."""
     return scope_by_area(BenefitRun.objects.all(), actor, "area")
 
 
-def runs_for(actor: Any, *, program: str = "", period: str = "") -> QuerySet[BenefitRun]:
+def runs_for(*, actor: Any, program: str = "", period: str = "") -> QuerySet[BenefitRun]:
     if not has_perm(actor, "benefit.view"):
         return BenefitRun.objects.none()
-    qs = runs_in_scope(actor).select_related(
+    qs = runs_in_scope(actor=actor).select_related(
         "area", "computed_by", "approved_by", "reviewed_by")
     if program:
         qs = qs.filter(program=program)
@@ -40,7 +40,7 @@ def runs_for(actor: Any, *, program: str = "", period: str = "") -> QuerySet[Ben
 
 
 def run_get(*, actor: Any, run_id: int) -> BenefitRun:
-    run = runs_for(actor).filter(pk=run_id).first()
+    run = runs_for(actor=actor).filter(pk=run_id).first()
     if run is None:
         raise NotFound("no such run")
     return run
@@ -53,7 +53,7 @@ def run_changes(*, actor: Any, run: BenefitRun, kind: str = "",
     if kind:
         qs = qs.filter(kind=kind)
     rows = list(qs[:limit])
-    elders = elders_visible(actor).in_bulk([r.elder_id for r in rows])
+    elders = elders_visible(actor=actor).in_bulk([r.elder_id for r in rows])
     return [(r, elders.get(r.elder_id)) for r in rows if r.elder_id in elders]
 
 
@@ -65,15 +65,15 @@ def deductions_for(*, actor: Any, program: str, period: str,
                    elder_id: int) -> list[dict[str, Any]]:
     """What the program's regular run of ``period`` withholds from the elder (recovery.py)."""
     rows = Deduction.objects.filter(
-        run__in=runs_for(actor, program=program, period=period).filter(kind=RunKind.REGULAR),
+        run__in=runs_for(actor=actor, program=program, period=period).filter(kind=RunKind.REGULAR),
         elder_id=elder_id).select_related("overpayment__source_run").order_by("pk")
     return [{"amount": d.amount_display, "amount_fen": d.amount_fen,
              "source_period": d.overpayment.source_run.period} for d in rows]
 
 
-def elders_by_id(actor: Any, ids: list[int]) -> dict[int, Any]:
+def elders_by_id(*, actor: Any, ids: list[int]) -> dict[int, Any]:
     """The visible elders among ``ids``, by id (others are left out of run tables)."""
-    return elders_visible(actor).in_bulk(ids)
+    return elders_visible(actor=actor).in_bulk(ids)
 
 
 def run_deductions(*, actor: Any, run: BenefitRun, limit: int = 200) -> list[Deduction]:

@@ -51,7 +51,7 @@ AUDIT_FIELDS = ["state", "policy_hash", "paid_count", "total_fen", "elder_count"
 
 
 def _run_for(actor: Any, run_id: int, for_update: bool = False) -> BenefitRun:
-    qs = runs_in_scope(actor)
+    qs = runs_in_scope(actor=actor)
     if for_update:
         qs = qs.select_for_update()
     run = qs.select_related("area").filter(pk=run_id).first()

@@ -70,7 +70,7 @@ def owed_backpay(actor: Any, run: BenefitRun) -> pl.DataFrame:
     ids = set(Withheld.objects.filter(run__in=earlier).values_list("elder_id", flat=True))
     if not ids:
         return pl.DataFrame(schema=backpay.BACKPAY_SCHEMA)
-    frame = load_frame(elders_visible(actor).filter(pk__in=ids))
+    frame = load_frame(elders_visible(actor=actor).filter(pk__in=ids))
     parts = [backpay.backpay_for(run, e, program, frame) for e in earlier]
     parts = [p for p in parts if p.height]
     return pl.concat(parts) if parts else pl.DataFrame(schema=backpay.BACKPAY_SCHEMA)

@@ -44,11 +44,11 @@ def run_list(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return redirect("benefits:run", pk=run.pk)
-    runs = selectors.runs_for(request.user, program=request.GET.get("program", ""))[:200]
-    programs = {p.code: p.title(pages.lang()) for p in programs_for(request.user)}
+    runs = selectors.runs_for(actor=request.user, program=request.GET.get("program", ""))[:200]
+    programs = {p.code: p.title(pages.lang()) for p in programs_for(actor=request.user)}
     return pages.page(request, "benefits/run_list.html", {
         "runs": [(r, programs.get(r.program, r.program)) for r in runs], "programs": programs,
-        "districts": areas_for(request.user, level=AreaLevel.DISTRICT), "form": form,
+        "districts": areas_for(actor=request.user, level=AreaLevel.DISTRICT), "form": form,
         "can_compute": has_perm(request.user, "benefit.compute"), "nav": "benefits",
     })
 

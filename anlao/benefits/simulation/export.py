@@ -43,7 +43,7 @@ def _changes_sheet(ws: Any, actor: Any, sim: Simulation) -> None:
     rows = sim.changes.filter(pl.col("kind").is_not_null()).sort("kind", "id").head(MAX_ROWS)
     streets = {r["street_code"]: r["street"] for r in sim.streets}
     for offset in range(0, rows.height, CHUNK):
-        for r in masked_rows(actor, rows.slice(offset, CHUNK)):
+        for r in masked_rows(actor=actor, rows=rows.slice(offset, CHUNK)):
             xlsx.append(ws, [labels[r["kind"]], r["name"], r["id_number"],
                              streets.get(r["street_code"], ""), _yuan(r["current_fen"]),
                              _yuan(r["draft_fen"])])

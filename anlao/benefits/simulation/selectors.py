@@ -39,13 +39,13 @@ def changed_elders(*, actor: Any, sim: Simulation, kind: str = "", page: int = 1
     rows = rows.sort("kind", "id")
     pages = max(1, -(-rows.height // per_page))
     page = min(max(1, page), pages)
-    return masked_rows(actor, rows.slice((page - 1) * per_page, per_page)), pages
+    return masked_rows(actor=actor, rows=rows.slice((page - 1) * per_page, per_page)), pages
 
 
-def masked_rows(actor: Any, rows: pl.DataFrame) -> list[dict[str, Any]]:
+def masked_rows(*, actor: Any, rows: pl.DataFrame) -> list[dict[str, Any]]:
     """Changed elders with masked name and ID number; only elders the actor may see."""
     ids = rows.get_column("id").to_list()
-    people = {pk: (name, idn) for pk, name, idn in elders_visible(actor).filter(
+    people = {pk: (name, idn) for pk, name, idn in elders_visible(actor=actor).filter(
         pk__in=ids).values_list("pk", "name", "id_number")}
     return [{**r, "name": mask_name(people[r["id"]][0]),
              "id_number": mask_id_number(people[r["id"]][1]),
@@ -55,7 +55,7 @@ def masked_rows(actor: Any, rows: pl.DataFrame) -> list[dict[str, Any]]:
 
 def _best_runs(actor: Any, code: str, year: int) -> dict[tuple[int, int], Any]:
     best: dict[tuple[int, int], Any] = {}
-    runs = runs_for(actor, program=code).filter(period__startswith=f"{year}-",
+    runs = runs_for(actor=actor, program=code).filter(period__startswith=f"{year}-",
                                                  state__in=list(RANK), kind="regular")
     for run in runs.select_related(None).only("period", "area_id", "state", "total_fen", "id"):
         key = (int(run.period[5:7]), run.area_id)

@@ -86,10 +86,10 @@ def simulation(request: HttpRequest) -> HttpResponse:
     if not has_perm(request.user, simulate.PERMISSION):
         raise DjangoPermissionDenied
     form = _form(request)
-    programs = programs_for(request.user)
+    programs = programs_for(actor=request.user)
     form["program"] = form["program"] or (programs[0].code if programs else "")
-    districts = list(areas_for(request.user, level=AreaLevel.DISTRICT))
-    streets = list(areas_for(request.user, level=AreaLevel.STREET))
+    districts = list(areas_for(actor=request.user, level=AreaLevel.DISTRICT))
+    streets = list(areas_for(actor=request.user, level=AreaLevel.STREET))
     form["area"] = form["area"] or (districts[0].code if districts else
                                     streets[0].code if streets else "")
     ctx: dict[str, Any] = {"form": form,

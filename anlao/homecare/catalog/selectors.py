@@ -28,7 +28,7 @@ def items_all() -> QuerySet[ServiceItem]:
     return ServiceItem.objects.order_by("category", "code")
 
 
-def providers_in_scope(actor: Any) -> QuerySet[Organisation]:
+def providers_in_scope(*, actor: Any) -> QuerySet[Organisation]:
     """Home-care providers the actor may see and act on: provider staff their own
     organisation; everyone else the providers based in, or contracted for a street of, their
     jurisdiction (a city administrator: every provider of the city)."""
@@ -38,19 +38,19 @@ def providers_in_scope(actor: Any) -> QuerySet[Organisation]:
     return scope(qs, actor, area=("area", "homecare_contracts__streets"), organisation="pk")
 
 
-def provider_in_scope_get(actor: Any, provider_id: Any) -> Organisation:
+def provider_in_scope_get(*, actor: Any, provider_id: Any) -> Organisation:
     """One provider of ``providers_in_scope``; ``NotFound`` for any other, or none."""
     try:
         pk = int(provider_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("provider not found") from exc
-    provider = providers_in_scope(actor).filter(pk=pk).select_related("area").first()
+    provider = providers_in_scope(actor=actor).filter(pk=pk).select_related("area").first()
     if provider is None:
         raise NotFound("provider not found")
     return provider
 
 
-def contracts_visible(actor: Any) -> QuerySet[Contract]:
+def contracts_visible(*, actor: Any) -> QuerySet[Contract]:
     """Provider staff their organisation's contracts; everyone else the contracts covering a
     street of their jurisdiction."""
     if not has_perm(actor, "homecare.view"):
@@ -59,12 +59,12 @@ def contracts_visible(actor: Any) -> QuerySet[Contract]:
                  organisation="provider").select_related("provider")
 
 
-def contract_get(actor: Any, contract_id: Any) -> Contract:
+def contract_get(*, actor: Any, contract_id: Any) -> Contract:
     try:
         pk = int(contract_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("contract not found") from exc
-    contract = contracts_visible(actor).filter(pk=pk).first()
+    contract = contracts_visible(actor=actor).filter(pk=pk).first()
     if contract is None:
         raise NotFound("contract not found")
     return contract

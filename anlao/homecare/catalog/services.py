@@ -142,13 +142,13 @@ def catalog_load(*, actor: Any, path: Path | None = None) -> int:
 
 # --- contracts -------------------------------------------------------------------------------
 
-def acting_provider(actor: Any, provider_id: Any) -> Organisation:
+def acting_provider(*, actor: Any, provider_id: Any) -> Organisation:
     """An active provider in the actor's scope (``providers_in_scope``): provider staff are
     refused any but their own; anyone else is asked to choose one of theirs."""
     pk = as_int(provider_id)
     if sees_by_organisation(actor) and pk != actor.organisation_id:
         raise PermissionDenied(_("You may only act for your own organisation."))
-    org = providers_in_scope(actor).filter(pk=pk, is_active=True).first()
+    org = providers_in_scope(actor=actor).filter(pk=pk, is_active=True).first()
     if org is None:
         raise ValidationFailed({"provider": [_("Choose a home-care provider.")]})
     return org
@@ -198,7 +198,7 @@ def contract_create(*, actor: Any, provider_id: Any, number: str, start: dt.date
     """A draft contract; ``prices`` maps item code → contract price in fen."""
     require(actor, "contract.manage")
     e = _errors()
-    provider = acting_provider(actor, provider_id)
+    provider = acting_provider(actor=actor, provider_id=provider_id)
     number = (number or "").strip()
     if not number or len(number) > 32:
         e.setdefault("number", []).append(_("Give a contract number of at most 32 characters."))

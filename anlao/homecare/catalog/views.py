@@ -58,7 +58,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
 @login_required
 def contract_list(request: HttpRequest) -> HttpResponse:
     _view_perm(request)
-    contracts = selectors.contracts_visible(request.user).prefetch_related("streets") \
+    contracts = selectors.contracts_visible(actor=request.user).prefetch_related("streets") \
         .order_by("-start", "number")
     return render(request, "homecare/contract_list.html", {"nav": "homecare",
                                                            "contracts": contracts})
@@ -68,7 +68,7 @@ def contract_list(request: HttpRequest) -> HttpResponse:
 def contract_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _view_perm(request)
     with service_errors_as_http():
-        contract = selectors.contract_get(request.user, pk)
+        contract = selectors.contract_get(actor=request.user, contract_id=pk)
     return render(request, "homecare/contract_detail.html", {
         "nav": "homecare", "c": contract, "streets": contract.streets.all(),
         "lines": contract.items.select_related("item").order_by("item__category"),
@@ -111,9 +111,9 @@ def contract_new(request: HttpRequest) -> HttpResponse:
     return render(request, "homecare/contract_form.html", {
         "nav": "homecare", "errors": errors, "data": data, "items": items,
         "chosen_streets": data.getlist("streets") if data else [],
-        "providers": selectors.providers_in_scope(request.user).filter(
+        "providers": selectors.providers_in_scope(actor=request.user).filter(
             is_active=True).order_by("name"),
-        "streets": streets_for(request.user)})
+        "streets": streets_for(actor=request.user)})
 
 
 @login_required

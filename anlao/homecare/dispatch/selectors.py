@@ -70,12 +70,12 @@ def colour(i: int) -> str:
     return f"hsl({(i * 137.508) % 360:.0f}, 65%, 42%)"
 
 
-def provider_of(actor: Any) -> Any:
+def provider_of(*, actor: Any) -> Any:
     """The dispatcher's own provider (there is no picking another one)."""
     provider = getattr(actor, "organisation", None)
     if provider is None:
         raise NotFound(_("No such provider."))
-    check_provider(actor, provider)
+    check_provider(actor=actor, provider=provider)
     return provider
 
 
@@ -87,8 +87,8 @@ def _visits(provider: Any, day: dt.date) -> list[Visit]:
                 .order_by("caregiver_id", "sequence", "order__window_start", "id"))
 
 
-def dispatch_day(actor: Any, day: dt.date) -> DispatchDay:
-    provider = provider_of(actor)
+def dispatch_day(*, actor: Any, day: dt.date) -> DispatchDay:
+    provider = provider_of(actor=actor)
     visits = _visits(provider, day)
     working = working_profiles(provider, day)
     profiles = dict(working)

@@ -51,7 +51,7 @@ PLAN_FIELDS = ["caregiver", "sequence", "planned_start", "planned_end", "travel_
                "state", "unassigned_reason", "version", "updated_at"]
 
 
-def check_provider(actor: Any, provider: Any) -> None:
+def check_provider(*, actor: Any, provider: Any) -> None:
     """Dispatchers act for their own provider only; another provider's day does not exist."""
     require(actor, "dispatch.manage")
     if not actor.is_superuser and actor.organisation_id != provider.pk:
@@ -67,7 +67,7 @@ def dispatch_plan_day(*, actor: Any, provider: Any, date: dt.date,
                       now: dt.datetime | None = None) -> DispatchPlan:
     """Assign and order the provider's visits of ``date``; pinned visits keep caregiver and
     start. Today is planned from ``now`` on."""
-    check_provider(actor, provider)
+    check_provider(actor=actor, provider=provider)
     now = now or timezone.now()
     _not_past(date, now)
     with transaction.atomic():

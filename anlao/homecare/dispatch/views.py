@@ -59,7 +59,7 @@ def _back(day: dt.date, anchor: str = "") -> HttpResponse:
 
 def _context(request: HttpRequest, day: dt.date) -> dict[str, Any]:
     with service_errors_as_http():
-        data = selectors.dispatch_day(request.user, day)
+        data = selectors.dispatch_day(actor=request.user, day=day)
     today = timezone.localdate()
     working = [r.profile for r in data.routes if r.shift]
     return {
@@ -85,7 +85,7 @@ def dispatch_page(request: HttpRequest) -> HttpResponse:
 def dispatch_json(request: HttpRequest) -> JsonResponse:
     _require(request)
     with service_errors_as_http():
-        data = selectors.dispatch_day(request.user, _day(request.GET.get("date")))
+        data = selectors.dispatch_day(actor=request.user, day=_day(request.GET.get("date")))
     return JsonResponse(present.day_json(data))
 
 
@@ -111,7 +111,7 @@ def dispatch_replan(request: HttpRequest) -> HttpResponse:
     _require(request)
     day = _day(request.POST.get("date"))
     with service_errors_as_http():
-        provider = selectors.provider_of(request.user)
+        provider = selectors.provider_of(actor=request.user)
     return _act(request, day, "", _("The day was re-planned; pinned visits stayed."),
                 lambda: services.dispatch_plan_day(actor=request.user, provider=provider,
                                                    date=day))

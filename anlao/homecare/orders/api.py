@@ -115,7 +115,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status:
         actor=user, elder=payload.elder_id, item=payload.item, date=payload.date,
         window_start=payload.window_start, window_end=payload.window_end,
         channel=_channel(user), note=payload.note, idempotency_key=key)
-    return Status(200 if replay else 201, _out(selectors.order_get(user, order.pk)))
+    return Status(200 if replay else 201, _out(selectors.order_get(actor=user, order_id=order.pk)))
 
 
 @router.get("/orders", response={200: Page[OrderOut], **ERROR_RESPONSES},
@@ -124,20 +124,20 @@ def list_orders(request: HttpRequest, filters: Query[OrderQuery]) -> dict[str, A
     f = selectors.OrderFilters(date_from=filters.date_from, date_to=filters.date_to,
                                state=filters.state or "", category=filters.category or "",
                                elder=filters.elder_id)
-    return paginate(selectors.orders_for(request.auth, f), filters, _out)
+    return paginate(selectors.orders_for(actor=request.auth, filters=f), filters, _out)
 
 
 @router.get("/orders/{int:order_id}", response={200: OrderOut, **ERROR_RESPONSES},
             summary="One order")
 def get_order(request: HttpRequest, order_id: int) -> dict[str, Any]:
-    return _out(selectors.order_get(request.auth, order_id))
+    return _out(selectors.order_get(actor=request.auth, order_id=order_id))
 
 
 @router.post("/orders/{int:order_id}/cancel", response={200: OrderOut, **ERROR_RESPONSES},
              summary="Cancel an order whose visit has not started")
 def cancel_order(request: HttpRequest, order_id: int, payload: CancelIn) -> dict[str, Any]:
     services.order_cancel(actor=request.auth, order_id=order_id, reason=payload.reason)
-    return _out(selectors.order_get(request.auth, order_id))
+    return _out(selectors.order_get(actor=request.auth, order_id=order_id))
 
 
 class PlanEndIn(Schema):
@@ -170,7 +170,7 @@ def end_plan(request: HttpRequest, plan_id: int, payload: PlanEndIn) -> dict[str
 @router.get("/elders/{int:elder_id}/credit", response={200: CreditOut, **ERROR_RESPONSES},
             summary="An elder's service-credit balance and ledger")
 def elder_credit(request: HttpRequest, elder_id: int) -> dict[str, Any]:
-    elder, lines = selectors.credit_lines(request.auth, elder_id)
+    elder, lines = selectors.credit_lines(actor=request.auth, elder_id=elder_id)
     month = month_start(timezone.localdate())
     return {"elder_id": elder.pk, "period": month,
             "balance_fen": credit.balance(elder.pk, month),

@@ -30,35 +30,35 @@ from anlao.people.models import Elder
 from anlao.people.selectors import elder_get, elders_served, elders_visible
 
 
-def is_partner(actor: Any) -> bool:
+def is_partner(*, actor: Any) -> bool:
     return not actor.is_superuser and getattr(actor, "role", "") == Role.PARTNER
 
 
-def orderable_elder(actor: Any, elder_id: Any) -> Elder:
+def orderable_elder(*, actor: Any, elder_id: Any) -> Elder:
     """The elder an order may be placed for. Partners have no jurisdiction: they order for
     elders their organisation serves (an active service link); everyone else through
     ``people.selectors.elder_get``. ``NotFound`` otherwise."""
-    if not is_partner(actor):
+    if not is_partner(actor=actor):
         return elder_get(actor=actor, elder_id=elder_id)
     try:
         pk = int(elder_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("elder not found") from exc
-    elder = elders_served(actor).filter(pk=pk).select_related(
+    elder = elders_served(actor=actor).filter(pk=pk).select_related(
         "residence_area", "residence_area__parent").first()
     if elder is None:
         raise NotFound("elder not found")
     return elder
 
 
-def orders_visible(actor: Any) -> QuerySet[Order]:
+def orders_visible(*, actor: Any) -> QuerySet[Order]:
     if not has_perm(actor, "homecare.view") and not has_perm(actor, "order.create"):
         return Order.objects.none()
     qs = Order.objects.all()
-    if is_partner(actor):
+    if is_partner(actor=actor):
         return scope_by_organisation(qs, actor, "created_by__organisation")
     if getattr(actor, "role", "") == "family":  # the portal: their own elders' orders
-        return qs.filter(elder__in=elders_visible(actor).values("pk"))
+        return qs.filter(elder__in=elders_visible(actor=actor).values("pk"))
     return scope(qs, actor, area="elder__residence_area", organisation="provider")
 
 
@@ -72,9 +72,9 @@ class OrderFilters:
     elder: int | None = None
 
 
-def orders_for(actor: Any, f: OrderFilters | None = None) -> QuerySet[Order]:
-    f = f or OrderFilters()
-    qs = orders_visible(actor)
+def orders_for(*, actor: Any, filters: OrderFilters | None = None) -> QuerySet[Order]:
+    f = filters or OrderFilters()
+    qs = orders_visible(actor=actor)
     if f.date_from:
         qs = qs.filter(date__gte=f.date_from)
     if f.date_to:
@@ -92,20 +92,20 @@ def orders_for(actor: Any, f: OrderFilters | None = None) -> QuerySet[Order]:
         .order_by("-date", "window_start", "id")
 
 
-def order_get(actor: Any, order_id: Any) -> Order:
+def order_get(*, actor: Any, order_id: Any) -> Order:
     try:
         pk = int(order_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("order not found") from exc
-    order = orders_for(actor).filter(pk=pk).first()
+    order = orders_for(actor=actor).filter(pk=pk).first()
     if order is None:
         raise NotFound("order not found")
     return order
 
 
-def care_plans_for(actor: Any, elder_id: int | None = None) -> QuerySet[CarePlan]:
+def care_plans_for(*, actor: Any, elder_id: int | None = None) -> QuerySet[CarePlan]:
     qs = CarePlan.objects.all()
-    if is_partner(actor):
+    if is_partner(actor=actor):
         qs = scope_by_organisation(qs, actor, "created_by__organisation")
     elif has_perm(actor, "homecare.view"):
         qs = scope(qs, actor, area="elder__residence_area", organisation="provider")
@@ -121,7 +121,7 @@ def care_plan_get(*, actor: Any, plan_id: Any) -> CarePlan:
         pk = int(plan_id)
     except (TypeError, ValueError) as exc:
         raise NotFound("care plan not found") from exc
-    plan = care_plans_for(actor).filter(pk=pk).first()
+    plan = care_plans_for(actor=actor).filter(pk=pk).first()
     if plan is None:
         raise NotFound("care plan not found")
     return plan
@@ -136,11 +136,11 @@ def credit_promised(elder_id: int, period: dt.date) -> int:
     return int(qs.aggregate(s=Sum("credit_fen"))["s"] or 0)
 
 
-def credit_lines(actor: Any, elder_id: Any, *,
+def credit_lines(*, actor: Any, elder_id: Any,
                  limit: int = 500) -> tuple[Elder, list[CreditEntry]]:
     """An elder's ledger, newest month first, each visit's line with its ``visit`` (and
     order and item) attached; ``NotFound`` when out of scope."""
-    elder = orderable_elder(actor, elder_id)
+    elder = orderable_elder(actor=actor, elder_id=elder_id)
     lines = list(CreditEntry.objects.filter(elder=elder).order_by("-period", "id")[:limit])
     visits = Visit.objects.select_related("order__item").in_bulk(
         {ln.source_id for ln in lines if ln.source == VISIT_CREDIT_SOURCE})

@@ -190,7 +190,7 @@ def order_create(*, actor: Any, elder: Elder | int, item: Any, date: Any, window
 def _create(actor: Any, elder: Any, item: Any, day: Any, start: Any, end: Any, channel: str,
             note: str, key: str, today: dt.date) -> Order:
     elder_id = elder.pk if isinstance(elder, Elder) else elder
-    person = selectors.orderable_elder(actor, elder_id)
+    person = selectors.orderable_elder(actor=actor, elder_id=elder_id)
     Elder.objects.select_for_update().filter(pk=person.pk).first()  # one order at a time
     service = _item(item)
     _check_request(person, service, day, start, end, channel, today)
@@ -205,7 +205,7 @@ def _create(actor: Any, elder: Any, item: Any, day: Any, start: Any, end: Any, c
 def order_cancel(*, actor: Any, order_id: Any, reason: str = "") -> Order:
     """Cancel an order whose visit has not started; the visit leaves the caregiver's route."""
     require(actor, "order.cancel")
-    order = selectors.order_get(actor, order_id)
+    order = selectors.order_get(actor=actor, order_id=order_id)
     order = Order.objects.select_for_update().get(pk=order.pk)
     visit = Visit.objects.select_for_update().get(order=order)
     if order.state != OrderState.ACCEPTED or visit.state not in FREE_VISIT_STATES:
@@ -247,7 +247,8 @@ def care_plan_create(*, actor: Any, elder: Elder | int, item: Any, weekdays: Any
     its first day; ``care_plans_materialise`` then creates the day-by-day orders."""
     require(actor, "order.create")
     today = today or timezone.localdate()
-    person = selectors.orderable_elder(actor, elder.pk if isinstance(elder, Elder) else elder)
+    person = selectors.orderable_elder(
+        actor=actor, elder_id=elder.pk if isinstance(elder, Elder) else elder)
     service = _item(item)
     _check_request(person, service, start, window_start, window_end, channel, today)
     days = _weekdays(weekdays)
@@ -269,7 +270,7 @@ def care_plan_end(*, actor: Any, plan_id: Any, end: dt.date | None) -> CarePlan:
     """End a care plan on ``end`` (its last day). Orders it already made for later days whose
     visit has not started are cancelled; nothing is made after it."""
     require(actor, "order.create")
-    plan = selectors.care_plans_for(actor).select_for_update(of=("self",)) \
+    plan = selectors.care_plans_for(actor=actor).select_for_update(of=("self",)) \
         .filter(pk=plan_id).first()
     if plan is None:
         raise NotFound(_("No such care plan."))

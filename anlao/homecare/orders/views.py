@@ -61,13 +61,13 @@ def order_filters(request: HttpRequest) -> selectors.OrderFilters:
 def order_list_context(request: HttpRequest) -> dict[str, Any]:
     """The filtered, paged order list (the index page shows it)."""
     f = order_filters(request)
-    page = Paginator(selectors.orders_for(request.user, f), PER_PAGE).get_page(
+    page = Paginator(selectors.orders_for(actor=request.user, filters=f), PER_PAGE).get_page(
         request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
     return {"page": page, "f": f, "querystring": urlencode(params), "filtered": bool(params),
             "states": OrderState.choices, "categories": Category.choices,
-            "streets": streets_for(request.user) if not selectors.is_partner(request.user)
-            else []}
+            "streets": ([] if selectors.is_partner(actor=request.user)
+                        else streets_for(actor=request.user))}
 
 
 @login_required
@@ -81,7 +81,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
     xlsx.append(ws, [_("Date"), _("Time from"), _("Time until"), _("Elder"), _("Community"),
                      _("Service"), _("Provider"), _("Price (yuan)"), _("Credit (yuan)"),
                      _("Co-pay (yuan)"), _("State"), _("Visit")])
-    qs = selectors.orders_for(request.user, order_filters(request))[:50_000]
+    qs = selectors.orders_for(actor=request.user, filters=order_filters(request))[:50_000]
     for o in qs:
         xlsx.append(ws, [o.date, o.window_start.strftime("%H:%M"),
                          o.window_end.strftime("%H:%M"),
@@ -96,7 +96,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
 def _elder_choices(request: HttpRequest, q: str) -> list[Any]:
     if not q.strip():
         return []
-    return list(elders_for(request.user, ElderFilters(q=q))[:20])
+    return list(elders_for(actor=request.user, filters=ElderFilters(q=q))[:20])
 
 
 def _form_context(request: HttpRequest, data: Any, errors: dict[str, list[str]],
@@ -106,7 +106,7 @@ def _form_context(request: HttpRequest, data: Any, errors: dict[str, list[str]],
     chosen = None
     if elder_id:
         try:
-            chosen = selectors.orderable_elder(request.user, elder_id)
+            chosen = selectors.orderable_elder(actor=request.user, elder_id=elder_id)
         except ServiceError:
             errors.setdefault("elder", [_("Choose an elder from the search results.")])
     today = timezone.localdate()
@@ -213,7 +213,7 @@ def _credit_url(elder_id: int) -> str:
 @login_required
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     with service_errors_as_http():
-        order = selectors.order_get(request.user, pk)
+        order = selectors.order_get(actor=request.user, order_id=pk)
     can_cancel = (has_perm(request.user, "order.cancel") and order.state == OrderState.ACCEPTED
                   and order.visit.state in services.FREE_VISIT_STATES)
     return render(request, "homecare/order_detail.html", {
@@ -240,7 +240,7 @@ def elder_credit(request: HttpRequest, elder_id: int) -> HttpResponse:
     if not has_perm(request.user, "homecare.view"):
         raise DjangoPermissionDenied
     with service_errors_as_http():
-        elder, lines = selectors.credit_lines(request.user, elder_id)
+        elder, lines = selectors.credit_lines(actor=request.user, elder_id=elder_id)
     months: dict[dt.date, dict[str, Any]] = {}
     for ln in lines[:500]:
         m = months.setdefault(ln.period, {"period": ln.period, "lines": [], "total": 0})
@@ -251,6 +251,7 @@ def elder_credit(request: HttpRequest, elder_id: int) -> HttpResponse:
         "nav": "homecare", "elder": elder, "months": list(months.values()),
         "available": credit.available(elder.pk, today, ""),
         "reserved": credit.reserved(elder.pk, today), "kinds": CreditKind,
-        "plans": selectors.care_plans_for(request.user, elder.pk), "today": today,
-        "recent": selectors.orders_for(request.user, selectors.OrderFilters(elder=elder.pk))[:20],
+        "plans": selectors.care_plans_for(actor=request.user, elder_id=elder.pk), "today": today,
+        "recent": selectors.orders_for(
+            actor=request.user, filters=selectors.OrderFilters(elder=elder.pk))[:20],
     })

@@ -19,23 +19,23 @@ from anlao.homecare.models import (
 )
 
 
-def providers_visible(actor: Any) -> QuerySet[Organisation]:
+def providers_visible(*, actor: Any) -> QuerySet[Organisation]:
     """Providers whose settlements the actor may see: those in scope
     (``catalog.selectors.providers_in_scope``), for those who may read settlements."""
     if not has_perm(actor, "settlement.view"):
         return Organisation.objects.none()
-    return providers_in_scope(actor)
+    return providers_in_scope(actor=actor)
 
 
-def settlements_visible(actor: Any) -> QuerySet[Settlement]:
+def settlements_visible(*, actor: Any) -> QuerySet[Settlement]:
     return Settlement.objects.filter(
-        provider__in=providers_visible(actor).values("id")).select_related(
+        provider__in=providers_visible(actor=actor).values("id")).select_related(
         "provider", "computed_by", "approved_by")
 
 
-def settlements_for(actor: Any, *, period: dt.date | None = None,
+def settlements_for(*, actor: Any, period: dt.date | None = None,
                     provider_id: int | None = None) -> QuerySet[Settlement]:
-    qs = settlements_visible(actor)
+    qs = settlements_visible(actor=actor)
     if period is not None:
         qs = qs.filter(period=period)
     if provider_id is not None:
@@ -43,16 +43,16 @@ def settlements_for(actor: Any, *, period: dt.date | None = None,
     return qs.order_by("-period", "provider__name")
 
 
-def settlement_get(actor: Any, pk: int) -> Settlement:
+def settlement_get(*, actor: Any, pk: int) -> Settlement:
     """One settlement the actor may see; anything else is NotFound (pages answer 404)."""
-    found = settlements_visible(actor).filter(pk=pk).first()
+    found = settlements_visible(actor=actor).filter(pk=pk).first()
     if found is None:
         raise NotFound(_("No such settlement."))
     return found
 
 
-def provider_get(actor: Any, provider_id: int) -> Organisation:
-    found = providers_visible(actor).filter(pk=provider_id).first()
+def provider_get(*, actor: Any, provider_id: int) -> Organisation:
+    found = providers_visible(actor=actor).filter(pk=provider_id).first()
     if found is None:
         raise NotFound(_("No such provider."))
     return found

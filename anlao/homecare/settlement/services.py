@@ -139,7 +139,7 @@ def settlement_compute(*, actor: Any, provider: Organisation | int, period: dt.d
     require(actor, "settlement.compute")
     now = now or timezone.now()
     period = period_of(period)
-    provider_obj = provider_get(actor, getattr(provider, "pk", provider))
+    provider_obj = provider_get(actor=actor, provider_id=getattr(provider, "pk", provider))
     _check_period(period, now)
     existing = (Settlement.objects.select_for_update()
                 .filter(provider=provider_obj, period=period).first())
@@ -169,7 +169,7 @@ def settlement_compute(*, actor: Any, provider: Organisation | int, period: dt.d
 
 
 def _locked(actor: Any, pk: int) -> Settlement:
-    settlement_get(actor, pk)  # scope first: out of scope is NotFound
+    settlement_get(actor=actor, pk=pk)  # scope first: out of scope is NotFound
     return Settlement.objects.select_for_update().select_related("provider").get(pk=pk)
 
 

@@ -126,6 +126,6 @@ def alarm_block(actor: Any, period: dt.date) -> dict[str, Any] | None:
     from anlao.alarms.selectors import response_stats
 
     since = timezone.make_aware(dt.datetime.combine(period, dt.time()))
-    total = response_stats(actor, since)[-1]
+    total = response_stats(actor=actor, since=since)[-1]
     return {"count": total.count, "open": total.open, "escalated": total.escalated,
             "ack_median": total.ack_median, "close_median": total.close_median}

@@ -41,7 +41,7 @@ def _require(request: HttpRequest, perm: str) -> None:
 
 def _get(request: HttpRequest, pk: int) -> Any:
     try:
-        return selectors.settlement_get(request.user, pk)
+        return selectors.settlement_get(actor=request.user, pk=pk)
     except NotFound as exc:
         raise Http404 from exc
 
@@ -69,14 +69,14 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
     _require(request, "settlement.view")
     period = _month_param(request.GET.get("month", ""))
     provider_id = _int_param(request.GET.get("provider", ""))
-    qs = selectors.settlements_for(request.user, period=period, provider_id=provider_id)
+    qs = selectors.settlements_for(actor=request.user, period=period, provider_id=provider_id)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     for s in page:
         _with_money(s)
     query = "&".join(f"{k}={request.GET[k]}" for k in ("month", "provider") if request.GET.get(k))
     return render(request, "homecare/settlement_list.html", {
         "nav": "homecare", "page": page, "query": query,
-        "providers": selectors.providers_visible(request.user).order_by("name"),
+        "providers": selectors.providers_visible(actor=request.user).order_by("name"),
         "filters": {"month": period.strftime("%Y-%m") if period else "",
                     "provider": provider_id},
         "can_compute": has_perm(request.user, "settlement.compute"),
@@ -198,7 +198,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period = _month_param(request.GET.get("month", "")) or month_start(timezone.localdate())
     data = stats.dashboard(request.user, period=period)
     # the facility map's base layer: tiles only when configured, else labelled street rings
-    areas = [{"name": a.name, "lat": a.lat, "lng": a.lng} for a in streets_for(request.user)
+    areas = [{"name": a.name, "lat": a.lat, "lng": a.lng} for a in streets_for(actor=request.user)
              if a.lat is not None and a.lng is not None]
     data["chart"]["map"] = {**data["map"], "tile_url": settings.MAP_TILE_URL, "areas": areas}
     return render(request, "homecare/stats.html", {

@@ -15,21 +15,21 @@ from anlao.homecare.catalog.selectors import provider_in_scope_get, providers_in
 from anlao.homecare.models import CaregiverProfile
 
 
-def team_providers(actor: Any) -> QuerySet[Organisation]:
+def team_providers(*, actor: Any) -> QuerySet[Organisation]:
     """Active providers whose team the actor may keep (an officer's picker)."""
     if not has_perm(actor, "homecare.staff"):
         return Organisation.objects.none()
-    return providers_in_scope(actor).filter(is_active=True).order_by("name")
+    return providers_in_scope(actor=actor).filter(is_active=True).order_by("name")
 
 
-def team_provider(actor: Any, provider_id: Any = None) -> Organisation:
+def team_provider(*, actor: Any, provider_id: Any = None) -> Organisation:
     """The provider whose team the actor keeps: a provider manager their own organisation;
     an officer the chosen one, if it is in their scope. ``NotFound`` otherwise."""
     if not has_perm(actor, "homecare.staff"):
         raise PermissionDenied("homecare.staff")
     if sees_by_organisation(actor):
         provider_id = actor.organisation_id
-    return provider_in_scope_get(actor, provider_id)
+    return provider_in_scope_get(actor=actor, provider_id=provider_id)
 
 
 def team_profiles(provider: Organisation) -> QuerySet[CaregiverProfile]:

@@ -69,7 +69,7 @@ def caregiver_profile_save(*, actor: Any, caregiver_id: Any, provider_id: Any,
                            user_id: Any = None, today: dt.date | None = None) -> CaregiverProfile:
     """Create or update the home-care profile of a caregiver the provider employs."""
     require(actor, "homecare.staff")
-    provider = acting_provider(actor, provider_id)
+    provider = acting_provider(actor=actor, provider_id=provider_id)
     caregiver = Caregiver.objects.filter(pk=as_int(caregiver_id), is_active=True).first()
     e: dict[str, list[str]] = {}
     if caregiver is None or not _employed(caregiver, provider, today or timezone.localdate()):
@@ -86,7 +86,7 @@ def caregiver_profile_save(*, actor: Any, caregiver_id: Any, provider_id: Any,
         raise ValidationFailed(e)
     profile = CaregiverProfile.objects.select_for_update().filter(caregiver=caregiver).first()
     if profile and profile.provider_id != provider.pk \
-            and not providers_in_scope(actor).filter(pk=profile.provider_id).exists():
+            and not providers_in_scope(actor=actor).filter(pk=profile.provider_id).exists():
         raise PermissionDenied(_("You may only act for your own organisation."))
     before = snapshot(profile) if profile else None
     profile = profile or CaregiverProfile(caregiver=caregiver)
@@ -115,7 +115,7 @@ def leave_add(*, actor: Any, profile_id: int, start: dt.date, end: dt.date,
               reason: str = "") -> Leave:
     require(actor, "homecare.staff")
     profile = CaregiverProfile.objects.filter(
-        pk=profile_id, provider__in=providers_in_scope(actor).values("pk")).first()
+        pk=profile_id, provider__in=providers_in_scope(actor=actor).values("pk")).first()
     if profile is None:
         raise NotFound(_("No such caregiver."))
     if not isinstance(start, dt.date) or not isinstance(end, dt.date) or end < start:

@@ -36,7 +36,7 @@ def _provider(request: HttpRequest) -> Organisation:
     """The provider whose team is shown: the manager's own, or the officer's choice in
     their scope (another district's provider answers 404, like a missing one)."""
     try:
-        return selectors.team_provider(request.user, request.GET.get("provider"))
+        return selectors.team_provider(actor=request.user, provider_id=request.GET.get("provider"))
     except PermissionDenied as exc:
         raise DjangoPermissionDenied from exc
     except NotFound as exc:
@@ -56,7 +56,8 @@ def team(request: HttpRequest) -> HttpResponse:
         raise DjangoPermissionDenied
     if not sees_by_organisation(request.user) and not request.GET.get("provider"):
         return render(request, "homecare/team_providers.html",
-                      {"nav": "homecare", "providers": selectors.team_providers(request.user)})
+                      {"nav": "homecare",
+                       "providers": selectors.team_providers(actor=request.user)})
     provider = _provider(request)
     profiles = selectors.team_profiles(provider)
     today = timezone.localdate()

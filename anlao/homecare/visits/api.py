@@ -113,7 +113,7 @@ def _visit(v: Visit) -> dict[str, Any]:
 
 
 def _reload(request: HttpRequest, visit_id: int) -> dict[str, Any]:
-    return _visit(selectors.visit_for_caregiver(request.auth, visit_id))
+    return _visit(selectors.visit_for_caregiver(actor=request.auth, visit_id=visit_id))
 
 
 @router.get("/route", response={200: list[VisitOut], **ERROR_RESPONSES},
@@ -123,7 +123,7 @@ def my_route(request: HttpRequest, date: dt.date | None = None) -> list[dict[str
     if not has_perm(request.auth, "visit.record"):
         raise PermissionDenied(_("You are not allowed to do this."))
     day = date or timezone.localdate()
-    return [_visit(v) for v in selectors.route_for(request.auth, day=day)]
+    return [_visit(v) for v in selectors.route_for(actor=request.auth, day=day)]
 
 
 @router.post("/visits/{int:visit_id}/check-in", response={200: VisitOut, **ERROR_RESPONSES},

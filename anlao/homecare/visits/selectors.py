@@ -21,36 +21,36 @@ from anlao.homecare.models import (
 from anlao.homecare.visits.anomalies import visits_scope
 
 
-def caregiver_profile(actor: Any) -> CaregiverProfile | None:
+def caregiver_profile(*, actor: Any) -> CaregiverProfile | None:
     if not has_perm(actor, "visit.record"):
         return None
     return CaregiverProfile.objects.filter(user_id=actor.pk, is_active=True).first()
 
 
-def visits_for_caregiver(actor: Any) -> QuerySet[Visit]:
+def visits_for_caregiver(*, actor: Any) -> QuerySet[Visit]:
     """The visits assigned to the acting caregiver; nothing for anyone else."""
-    profile = caregiver_profile(actor)
+    profile = caregiver_profile(actor=actor)
     if profile is None:
         return Visit.objects.none()
     return Visit.objects.filter(caregiver=profile).select_related(
         "order__elder", "order__item", "caregiver__caregiver")
 
 
-def route_for(actor: Any, *, day: dt.date) -> QuerySet[Visit]:
+def route_for(*, actor: Any, day: dt.date) -> QuerySet[Visit]:
     """My route: the day's visits in the dispatcher's order (cancelled ones left out)."""
-    return visits_for_caregiver(actor).filter(date=day).exclude(
+    return visits_for_caregiver(actor=actor).filter(date=day).exclude(
         state=VisitState.CANCELLED).order_by("sequence", "planned_start", "id")
 
 
-def visit_for_caregiver(actor: Any, visit_id: int | Visit) -> Visit:
+def visit_for_caregiver(*, actor: Any, visit_id: int | Visit) -> Visit:
     pk = visit_id.pk if isinstance(visit_id, Visit) else visit_id
-    visit = visits_for_caregiver(actor).filter(pk=pk).first()
+    visit = visits_for_caregiver(actor=actor).filter(pk=pk).first()
     if visit is None:
         raise NotFound(_("No such visit on your route."))
     return visit
 
 
-def address_revealed(actor: Any, visits: list[Visit]) -> set[int]:
+def address_revealed(*, actor: Any, visits: list[Visit]) -> set[int]:
     """Visits whose elder's address the actor revealed for that visit (access log)."""
     from anlao.core.models import AccessLog
 
@@ -60,15 +60,15 @@ def address_revealed(actor: Any, visits: list[Visit]) -> set[int]:
     return {reasons[r] for r in found}
 
 
-def unplanned_choices(actor: Any, *, q: str = "", on: dt.date) -> dict[str, Any]:
+def unplanned_choices(*, actor: Any, q: str = "", on: dt.date) -> dict[str, Any]:
     """Elders the caregiver's provider serves (matching ``q``) and the items it may deliver."""
     from anlao.homecare.models import ContractItem
     from anlao.people.selectors import elders_visible
 
-    profile = caregiver_profile(actor)
+    profile = caregiver_profile(actor=actor)
     if profile is None:
         return {"elders": [], "items": []}
-    elders = elders_visible(actor).filter(status="active").select_related("residence_area")
+    elders = elders_visible(actor=actor).filter(status="active").select_related("residence_area")
     q = (q or "").strip()
     elders = elders.filter(name__contains=q)[:20] if q else []
     items = ContractItem.objects.filter(
@@ -83,13 +83,13 @@ def unplanned_choices(actor: Any, *, q: str = "", on: dt.date) -> dict[str, Any]
     return {"elders": list(elders), "items": unique}
 
 
-def may_see_ratings(actor: Any) -> bool:
+def may_see_ratings(*, actor: Any) -> bool:
     """Callers, officers, auditors and a provider's manager (not its caregivers)."""
     return has_perm(actor, "followup.record") or has_perm(actor, "settlement.view")
 
 
-def followups_for(actor: Any, *, open_only: bool = True) -> QuerySet[FollowUp]:
-    if not may_see_ratings(actor):
+def followups_for(*, actor: Any, open_only: bool = True) -> QuerySet[FollowUp]:
+    if not may_see_ratings(actor=actor):
         return FollowUp.objects.none()
     qs = visits_scope(FollowUp.objects.all(), actor, "visit__")
     if open_only:
@@ -99,10 +99,10 @@ def followups_for(actor: Any, *, open_only: bool = True) -> QuerySet[FollowUp]:
         .order_by("visit__date", "id")
 
 
-def ratings_rollup(actor: Any, *, period: dt.date | None = None, by: str = "provider"
+def ratings_rollup(*, actor: Any, period: dt.date | None = None, by: str = "provider"
                    ) -> list[dict[str, Any]]:
     """Average rating and count per provider (``by="provider"``) or per caregiver."""
-    qs = followups_for(actor, open_only=False).filter(recorded_at__isnull=False,
+    qs = followups_for(actor=actor, open_only=False).filter(recorded_at__isnull=False,
                                                       rating__isnull=False)
     if period is not None:
         start, end = month_bounds(period)

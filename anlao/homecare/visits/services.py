@@ -100,7 +100,7 @@ def visit_check_in(*, actor: Any, visit: int | Visit, lat: Any, lng: Any,
                    no_gps: bool = False, now: dt.datetime | None = None) -> Visit:
     require(actor, "visit.record")
     now = now or timezone.now()
-    v = visit_for_caregiver(actor, visit)
+    v = visit_for_caregiver(actor=actor, visit_id=visit)
     _open_for_work(v)
     if v.check_in_at is not None:
         raise ServiceError(_("You have already checked in to this visit."), code="conflict")
@@ -128,7 +128,7 @@ def visit_check_out(*, actor: Any, visit: int | Visit, lat: Any, lng: Any,
     """Record the end of the visit, run the anomaly rules and settle its review state."""
     require(actor, "visit.record")
     now = now or timezone.now()
-    v = visit_for_caregiver(actor, visit)
+    v = visit_for_caregiver(actor=actor, visit_id=visit)
     if v.check_in_at is None:
         _open_for_work(v)
         raise ServiceError(_("Check in before checking out."), code="not_checked_in")
@@ -177,7 +177,7 @@ def visit_issue_code(*, actor: Any, visit: int | Visit, now: dt.datetime | None 
     """A fresh 6-digit code for the elder or family; only its keyed hash is stored."""
     require(actor, "visit.record")
     now = now or timezone.now()
-    v = visit_for_caregiver(actor, visit)
+    v = visit_for_caregiver(actor=actor, visit_id=visit)
     _open_for_work(v)
     if v.check_in_at is None:
         raise ServiceError(_("Check in before asking for a confirmation code."))
@@ -199,7 +199,7 @@ def visit_confirm_code(*, actor: Any, visit: int | Visit, code: str,
     code, so a 6-digit code cannot be found by trying."""
     require(actor, "visit.record")
     now = now or timezone.now()
-    v = visit_for_caregiver(actor, visit)
+    v = visit_for_caregiver(actor=actor, visit_id=visit)
     code = (code or "").strip()
     if v.confirmed_at is not None:
         raise ServiceError(_("The elder has already confirmed this visit."), code="conflict")
@@ -239,7 +239,7 @@ def _count_wrong_code(v: Visit, now: dt.datetime) -> None:
 def visit_record_tasks(*, actor: Any, visit: int | Visit, tasks_done: list[str],
                        notes: str = "") -> Visit:
     require(actor, "visit.record")
-    v = visit_for_caregiver(actor, visit)
+    v = visit_for_caregiver(actor=actor, visit_id=visit)
     _open_for_work(v)
     if v.check_in_at is None:
         raise ServiceError(_("Check in before recording tasks."))
@@ -263,7 +263,7 @@ def visit_record_tasks(*, actor: Any, visit: int | Visit, tasks_done: list[str],
 def visit_reveal_address(*, actor: Any, visit: int | Visit, ip: str | None = None) -> str:
     """The full address of a visit on the caregiver's route; the reveal is access-logged."""
     require(actor, "visit.record")
-    v = visit_for_caregiver(actor, visit)
+    v = visit_for_caregiver(actor=actor, visit_id=visit)
     _open_for_work(v)
     elder = v.order.elder
     log_access(actor=actor, obj=elder, field="address", reason=reveal_reason(v), ip=ip)
@@ -300,9 +300,9 @@ def visit_start_unplanned(*, actor: Any, elder_id: Any, item_id: Any, lat: Any, 
 
     require(actor, "visit.record")
     now = now or timezone.now()
-    profile = caregiver_profile(actor)
+    profile = caregiver_profile(actor=actor)
     try:
-        elder = elders_visible(actor).filter(pk=int(elder_id), status="active") \
+        elder = elders_visible(actor=actor).filter(pk=int(elder_id), status="active") \
             .select_related("residence_area").first() if profile else None
     except (TypeError, ValueError):
         elder = None
@@ -376,7 +376,7 @@ def followup_record(*, actor: Any, followup_id: int, outcome: str, method: str =
     """Record the call: a rating 1–5 and a comment; "no answer" keeps it on the worklist."""
     require(actor, "followup.record")
     now = now or timezone.now()
-    fu = followups_for(actor, open_only=False).filter(pk=followup_id).first()
+    fu = followups_for(actor=actor, open_only=False).filter(pk=followup_id).first()
     if fu is None:
         raise NotFound(_("No such follow-up."))
     if fu.recorded_at is not None:

@@ -61,11 +61,11 @@ def _row(visit: Any, revealed: set[int]) -> dict[str, Any]:
 def my_route(request: HttpRequest) -> HttpResponse:
     _need(request, "visit.record")
     today = timezone.localdate()
-    route = list(selectors.route_for(request.user, day=today))
-    revealed = selectors.address_revealed(request.user, route)
+    route = list(selectors.route_for(actor=request.user, day=today))
+    revealed = selectors.address_revealed(actor=request.user, visits=route)
     return render(request, "homecare/route.html", {
         "nav": "homecare", "today": today, "rows": [_row(v, revealed) for v in route],
-        "has_profile": selectors.caregiver_profile(request.user) is not None,
+        "has_profile": selectors.caregiver_profile(actor=request.user) is not None,
         "done": sum(v.state == VisitState.DONE for v in route)})
 
 
@@ -73,8 +73,8 @@ def my_route(request: HttpRequest) -> HttpResponse:
 def route_visit(request: HttpRequest, pk: int) -> HttpResponse:
     _need(request, "visit.record")
     with service_errors_as_http():
-        visit = selectors.visit_for_caregiver(request.user, pk)
-    row = _row(visit, selectors.address_revealed(request.user, [visit]))
+        visit = selectors.visit_for_caregiver(actor=request.user, visit_id=pk)
+    row = _row(visit, selectors.address_revealed(actor=request.user, visits=[visit]))
     return render(request, "homecare/visit_detail.html", {
         "nav": "homecare", "r": row, "v": visit, "done": set(visit.tasks_done or []),
         "code_minutes": settings.HOMECARE["CODE_MINUTES"],
@@ -177,7 +177,7 @@ def route_unplanned(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Unplanned visit started; it will be reviewed."))
         return redirect("homecare:route_visit", pk=v.pk)
     q = request.GET.get("q", "").strip()[:32]
-    choices = selectors.unplanned_choices(request.user, q=q, on=timezone.localdate())
+    choices = selectors.unplanned_choices(actor=request.user, q=q, on=timezone.localdate())
     return render(request, "homecare/route_unplanned.html", {
         "nav": "homecare", "q": q, **choices})
 
@@ -206,8 +206,8 @@ def anomaly_list(request: HttpRequest) -> HttpResponse:
             for a in page]
     return render(request, "homecare/anomalies.html", {
         "nav": "homecare", "rows": rows, "page": page, "f": f, "rules": ruleset.titles(),
-        "states": AnomalyState.choices, "streets": streets_for(request.user),
-        "providers": providers_in_scope(request.user).order_by("name"),
+        "states": AnomalyState.choices, "streets": streets_for(actor=request.user),
+        "providers": providers_in_scope(actor=request.user).order_by("name"),
         "store": ruleset.store,
         "can_review": has_perm(request.user, "visit.review"),
         "querystring": rules.query_without_page(g)})
@@ -247,7 +247,7 @@ def _month(value: str | None) -> dt.date:
 @login_required
 def followup_list(request: HttpRequest) -> HttpResponse:
     _need(request, "followup.record")
-    page = Paginator(selectors.followups_for(request.user), PER_PAGE) \
+    page = Paginator(selectors.followups_for(actor=request.user), PER_PAGE) \
         .get_page(request.GET.get("page"))
     last_month = previous_month(timezone.localdate())
     return render(request, "homecare/followups.html", {
@@ -294,11 +294,11 @@ def followup_sample(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ratings(request: HttpRequest) -> HttpResponse:
-    if not selectors.may_see_ratings(request.user):
+    if not selectors.may_see_ratings(actor=request.user):
         raise DjangoPermissionDenied
     month = request.GET.get("month", "").strip()
     period = _month(month) if month else None
     return render(request, "homecare/followup_ratings.html", {
         "nav": "homecare", "month": period,
-        "providers": selectors.ratings_rollup(request.user, period=period),
-        "caregivers": selectors.ratings_rollup(request.user, period=period, by="caregiver")})
+        "providers": selectors.ratings_rollup(actor=request.user, period=period),
+        "caregivers": selectors.ratings_rollup(actor=request.user, period=period, by="caregiver")})
