@@ -58,3 +58,16 @@ def area_rows(*, actor: Any, level: str | None = None) -> list[tuple[Area, bool]
     parents = set(Area.objects.current().filter(parent__in=[a.pk for a in areas])
                   .values_list("parent_id", flat=True))
     return [(a, a.pk in parents) for a in areas]
+
+
+def area_by_id(area_id: Any) -> Area | None:
+    """Any version of an area by id (reference data; services check the jurisdiction)."""
+    try:
+        return Area.objects.filter(pk=int(area_id or 0)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def current_areas(*, levels: list[str]) -> AreaQuerySet:
+    """Every current area of these levels, anywhere (e.g. a hukou outside the jurisdiction)."""
+    return Area.objects.current().filter(level__in=levels)

@@ -9,15 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from anlao.accounts.models import Organisation, OrganisationType, User
 from anlao.areas.selectors import communities_for, streets_for
 from anlao.assessments.instrument import Instrument, load
 from anlao.assessments.models import Assessment, AssessmentReason, AssessmentState
-from anlao.core.roles import Role
+from anlao.assessments.selectors import agencies, agency_assessors
 
 ANY = ("", _("all"))
 MAX_RISK_EVENTS = 99
@@ -26,17 +24,6 @@ MAX_RISK_EVENTS = 99
 def wording(obj: Any) -> str:
     """The instrument's Chinese wording in Chinese, its English label otherwise."""
     return obj.zh if (get_language() or "zh").startswith("zh") else obj.en
-
-
-def agencies() -> QuerySet[Organisation]:
-    """Assessment agencies (reference data, the same for everyone)."""
-    return Organisation.objects.filter(type=OrganisationType.ASSESSMENT_AGENCY).order_by("name")
-
-
-def agency_assessors(agency_id: int) -> QuerySet[User]:
-    """The active assessors of one agency: the people who may sign an assessment of it."""
-    return User.objects.filter(organisation_id=agency_id, role=Role.ASSESSOR,
-                               is_active=True).order_by("display_name", "username")
 
 
 def area_choices(actor: Any) -> list[Any]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from anlao.accounts.models import Organisation, OrganisationType, User
 from anlao.areas.selectors import area_by_code
 from anlao.assessments.models import (
     Assessment,
@@ -167,3 +168,14 @@ __all__ = [
     "final_assessments", "is_agency_staff", "latest_final_on", "open_requests_for",
     "requests_visible",
 ]
+
+
+def agencies() -> QuerySet[Organisation]:
+    """Assessment agencies (reference data, the same for everyone)."""
+    return Organisation.objects.filter(type=OrganisationType.ASSESSMENT_AGENCY).order_by("name")
+
+
+def agency_assessors(agency_id: int) -> QuerySet[User]:
+    """The active assessors of one agency: the people who may sign an assessment of it."""
+    return User.objects.filter(organisation_id=agency_id, role=Role.ASSESSOR,
+                               is_active=True).order_by("display_name", "username")

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anlao.accounts.models import Organisation, OrganisationType
+from anlao.accounts.selectors import organisation_by_id, organisations_where
 from anlao.areas.models import Area, AreaLevel
-from anlao.areas.selectors import areas_for
+from anlao.areas.selectors import area_by_id, areas_for
 from anlao.core.form_errors import ServiceErrorsMixin
 from anlao.facilities.models import Facility, FacilityType, MedicalSetup, OperationMode
 from anlao.facilities.validation import FIELDS, clean_facility
@@ -69,7 +70,7 @@ def _operator_choices(actor: Any, current: Organisation | None) -> list[Any]:
     labels = dict(OrganisationType.choices)
     rank = {t: i for i, t in enumerate(OPERATOR_TYPES)}
     groups: dict[str, list[tuple[str, str]]] = {}
-    orgs = sorted(Organisation.objects.filter(q), key=lambda o: (rank.get(o.type, 99), o.name))
+    orgs = sorted(organisations_where(q), key=lambda o: (rank.get(o.type, 99), o.name))
     for org in orgs:
         groups.setdefault(str(labels.get(org.type, org.type)), []).append((str(org.pk), org.name))
     return [("", "—"), *groups.items()]
@@ -158,8 +159,8 @@ class FacilityForm(ServiceErrorsMixin, forms.Form):
 
     def _typed(self) -> dict[str, Any]:
         d = {name: self.cleaned_data.get(name) for name in FIELDS}
-        d["operator"] = Organisation.objects.filter(pk=d["operator"] or 0).first()
-        d["area"] = Area.objects.filter(pk=d["area"] or 0).first()
+        d["operator"] = organisation_by_id(d["operator"])
+        d["area"] = area_by_id(d["area"])
         d["services"] = [s.strip() for s in SERVICE_SEPARATORS.split(d["services"] or "")
                          if s.strip()]
         for name in ("full_time_staff", "purchased_service_elders"):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anlao.areas.models import Area, AreaLevel
-from anlao.areas.selectors import communities_for, streets_for
+from anlao.areas.selectors import communities_for, current_areas, streets_for
 from anlao.core.form_errors import ServiceErrorsMixin
 from anlao.core.masking import mask_address
 from anlao.people.models import (
@@ -146,7 +146,7 @@ class ElderForm(ServiceErrorsMixin, forms.Form):
         if len(communities) == 1:  # a community worker registers in their one community
             self.fields["residence_area"].initial = communities[0].code
         # Hukou may lie outside the actor's jurisdiction: areas are public reference data.
-        areas = Area.objects.current().filter(level__in=[AreaLevel.STREET, AreaLevel.COMMUNITY])
+        areas = current_areas(levels=[AreaLevel.STREET, AreaLevel.COMMUNITY])
         self.fields["disability_grade"].choices = [("", _("not disabled"))] + [
             (str(g), _("grade %(grade)s") % {"grade": g}) for g in range(1, 5)
         ]

@@ -36,6 +36,15 @@ def public_care_home_get(facility_id: Any) -> Facility:
         raise NotFound("facility not found") from None
 
 
+def public_application_get(facility: Facility, application_id: Any) -> WaitlistApplication:
+    """An application on a public queue (the "why" page), with its elder."""
+    app = WaitlistApplication.objects.filter(pk=application_id, facility=facility) \
+        .select_related("elder").first()
+    if app is None:
+        raise NotFound("application not found")
+    return app
+
+
 def facilities_managed(*, actor: Any) -> QuerySet[Facility]:
     """Public care homes whose queue the actor may see: in their area, or their operator's."""
     if not has_perm(actor, "waitlist.view"):

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from anlao.core.errors import NotFound
 from anlao.facilities.models import BedCategory
 from anlao.waitlist import present
-from anlao.waitlist.models import WaitlistApplication
 from anlao.waitlist.policy import load_policy
 from anlao.waitlist.queue import explain, position_history
 from anlao.waitlist.selectors import (
     facility_events,
     masked_names,
+    public_application_get,
     public_care_home_get,
     public_care_homes,
     queue_rows,
@@ -53,10 +53,10 @@ def public_queue(request: HttpRequest, facility_id: int) -> HttpResponse:
 
 def public_why(request: HttpRequest, facility_id: int, application_id: int) -> HttpResponse:
     home = _home(facility_id)
-    app = WaitlistApplication.objects.filter(pk=application_id, facility=home).select_related(
-        "elder").first()
-    if app is None:
-        raise Http404(_("No such application."))
+    try:
+        app = public_application_get(home, application_id)
+    except NotFound as exc:
+        raise Http404(_("No such application.")) from exc
     policy = load_policy()
     events = facility_events(home.pk)
     rows = queue_rows(home.pk, policy)

@@ -15,6 +15,7 @@ from anlao.benefits.models import (
     Resend,
     RunChange,
     RunKind,
+    RunState,
 )
 from anlao.core.errors import NotFound
 from anlao.core.roles import has_perm
@@ -37,6 +38,14 @@ def runs_for(*, actor: Any, program: str = "", period: str = "") -> QuerySet[Ben
     if period:
         qs = qs.filter(period=period)
     return qs
+
+
+def open_regular_run(*, actor: Any, program: str, period: str,
+                     district_code: str) -> BenefitRun | None:
+    """The district's regular run of the program and month not yet approved, if any."""
+    return runs_for(actor=actor, program=program, period=period).filter(
+        area__code=district_code, kind=RunKind.REGULAR,
+        state__in=[RunState.DRAFT, RunState.COMPUTED, RunState.REVIEWED]).first()
 
 
 def run_get(*, actor: Any, run_id: int) -> BenefitRun:

@@ -110,7 +110,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status:
     allowed co-pay cannot cover it. 404 for an elder outside your scope."""
     user = request.auth
     key = (request.headers.get("Idempotency-Key") or payload.idempotency_key).strip()[:64]
-    replay = bool(key) and Order.objects.filter(created_by=user, idempotency_key=key).exists()
+    replay = bool(key) and selectors.order_key_used(actor=user, key=key)
     order = services.order_create(
         actor=user, elder=payload.elder_id, item=payload.item, date=payload.date,
         window_start=payload.window_start, window_end=payload.window_end,

@@ -116,6 +116,16 @@ def care_plans_for(*, actor: Any, elder_id: int | None = None) -> QuerySet[CareP
     return qs.select_related("elder", "item", "provider").order_by("-start", "id")
 
 
+def care_plans_by_id(plan_ids: list[int]) -> QuerySet[CarePlan]:
+    """Plans by id, unscoped: for materialising the plan a service just created."""
+    return CarePlan.objects.filter(pk__in=plan_ids)
+
+
+def order_key_used(*, actor: Any, key: str) -> bool:
+    """Whether the actor already sent an order with this idempotency key."""
+    return Order.objects.filter(created_by=actor, idempotency_key=key).exists()
+
+
 def care_plan_get(*, actor: Any, plan_id: Any) -> CarePlan:
     try:
         pk = int(plan_id)

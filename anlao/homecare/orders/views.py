@@ -171,7 +171,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
                     **_order_args(request))
                 report = services.care_plans_materialise(
                     until=timezone.localdate() + dt.timedelta(days=7),
-                    plans=type(plan).objects.filter(pk=plan.pk))
+                    plans=selectors.care_plans_by_id([plan.pk]))
         except ValidationFailed as exc:
             errors = exc.errors
         except ServiceError as exc:

@@ -148,7 +148,7 @@ def check_out(request: HttpRequest, visit_id: int, payload: PositionIn) -> dict[
              summary="Send a one-time code to the family")
 def issue_code(request: HttpRequest, visit_id: int) -> dict[str, Any]:
     services.visit_issue_code(actor=request.auth, visit=visit_id)
-    v = Visit.objects.only("code_expires_at").get(pk=visit_id)
+    v = selectors.visit_for_caregiver(actor=request.auth, visit_id=visit_id)
     return {"expires_at": v.code_expires_at}
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from anlao.accounts.models import User
+from anlao.accounts.selectors import user_by_username
 from anlao.accounts.tokens import token_create
 from anlao.core.errors import ServiceError
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="cli", help="A label to recognise the token by.")
 
     def handle(self, *args: Any, username: str, name: str, **options: Any) -> None:
-        user = User.objects.filter(username=username).first()
+        user = user_by_username(username)
         if user is None:
             raise CommandError(f"No user named {username!r}.")
         try:

@@ -8,7 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from anlao.accounts.models import User
-from anlao.benefits.models import BenefitRun, RunState
+from anlao.accounts.selectors import user_by_username
+from anlao.benefits.models import BenefitRun
+from anlao.benefits.runs.selectors import open_regular_run
 from anlao.benefits.runs.services import run_create, runs_compute
 from anlao.core.errors import ServiceError
 from anlao.core.money import format_fen
@@ -25,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="username acting (audited)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        actor = User.objects.filter(username=opts["user"], is_active=True).first()
+        actor = user_by_username(opts["user"], active_only=True)
         if actor is None:
             raise CommandError(f"no active user {opts['user']!r}")
         try:
@@ -40,10 +42,8 @@ class Command(BaseCommand):
                 f"{format_fen(run.total_fen)}; changes {run.summary.get('diff', {})}"))
 
     def _run(self, actor: User, program: str, opts: dict[str, Any]) -> BenefitRun:
-        open_run = BenefitRun.objects.filter(
-            program=program, period=opts["period"], area__code=opts["district"],
-            kind="regular",
-            state__in=[RunState.DRAFT, RunState.COMPUTED, RunState.REVIEWED]).first()
+        open_run = open_regular_run(actor=actor, program=program, period=opts["period"],
+                                    district_code=opts["district"])
         if open_run is not None:
             return open_run
         return run_create(actor=actor, program=program, period=opts["period"],
