@@ -234,6 +234,11 @@ RUN_STALE_AFTER_SECONDS = envint("RUN_STALE_AFTER_SECONDS", 120)
 PAGE_SIZE = envint("PAGE_SIZE", 25)
 # Largest Excel import accepted, in rows.
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
+# An .xlsx is a zip: the most it may unpack to (all members, MB), and the longest stretch of
+# text between two XML tags (bytes; Excel's own cell limit is 32,767 characters), checked
+# before it is parsed, so a small upload cannot inflate into gigabytes (anlao/core/imports.py).
+IMPORT_MAX_UNZIPPED_MB = envint("IMPORT_MAX_UNZIPPED_MB", 200)
+IMPORT_MAX_CELL_BYTES = envint("IMPORT_MAX_CELL_BYTES", 200_000)
 # Largest Excel export of the elder list; beyond it the user is asked to narrow the filters.
 EXPORT_MAX_ROWS = envint("EXPORT_MAX_ROWS", 200_000)
 

@@ -5,7 +5,9 @@ the file, and a writer. The kernel reads the first sheet (the header may sit in 
 first rows, in Chinese or English, with aliases, decorations and full-width characters),
 numbers rows as Excel does, collects every row's errors, and writes nothing unless no row
 has one. Cells are read as values (``data_only``): a formula's cached result, never the
-formula, so an upload cannot make the server evaluate anything.
+formula, so an upload cannot make the server evaluate anything. Before openpyxl sees the file,
+its zip is unpacked as a stream and measured (``check_archive``): a few hundred KiB can
+inflate into one cell of hundreds of MB, which the parser would hold in memory.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Generic, TypeVar
@@ -59,6 +63,10 @@ class TooManyRows(ImportRejected):
 
 
 class NoRows(ImportRejected):
+    pass
+
+
+class TooLarge(ImportRejected):
     pass
 
 
@@ -133,9 +141,63 @@ def is_blank(cells: Iterable[Any]) -> bool:
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in cells)
 
 
+CHUNK = 1 << 16
+
+
+def _too_large() -> TooLarge:
+    return TooLarge(_("The file unpacks to more than %(mb)s MB; split it into smaller files.")
+                    % {"mb": settings.IMPORT_MAX_UNZIPPED_MB})
+
+
+def _longest_text(chunk: bytes, run: int) -> int:
+    """The running length of text since the last ``<`` after ``chunk``; raises when any
+    stretch between two tags is longer than a cell may be."""
+    parts = chunk.split(b"<")
+    runs = [run + len(parts[0]), *(len(p) for p in parts[1:])]
+    if max(runs) > settings.IMPORT_MAX_CELL_BYTES:
+        raise TooLarge(_("A cell of the file is longer than Excel allows (%(limit)s "
+                         "characters); check the file.") % {"limit": 32_767})
+    return runs[-1]
+
+
+def _measure(book: zipfile.ZipFile, info: zipfile.ZipInfo, total: int, limit: int) -> int:
+    scan = info.filename.endswith((".xml", ".rels"))
+    run = 0
+    with book.open(info) as member:
+        while chunk := member.read(CHUNK):
+            total += len(chunk)
+            if total > limit:
+                raise _too_large()
+            if scan:
+                run = _longest_text(chunk, run)
+    return total
+
+
+def check_archive(upload: IO[bytes] | str) -> None:
+    """Refuse an .xlsx whose members unpack to more than ``IMPORT_MAX_UNZIPPED_MB`` or hold a
+    text longer than ``IMPORT_MAX_CELL_BYTES``, counting the bytes actually unpacked (the
+    sizes a zip declares can lie). Memory stays at one chunk. A file that is no zip passes
+    through: ``load_workbook`` says it is not a workbook."""
+    limit = settings.IMPORT_MAX_UNZIPPED_MB * 1024 * 1024
+    try:
+        with zipfile.ZipFile(upload) as book:
+            if sum(i.file_size for i in book.infolist()) > limit:
+                raise _too_large()
+            total = 0
+            for info in book.infolist():
+                total = _measure(book, info, total, limit)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            zlib.error):
+        pass  # not a zip, or a broken one: load_workbook says it is not a workbook
+    finally:
+        if hasattr(upload, "seek"):
+            upload.seek(0)
+
+
 def _open_rows(upload: IO[bytes] | str) -> Iterator[tuple[Any, ...]]:
     from openpyxl import load_workbook
 
+    check_archive(upload)
     try:
         book = load_workbook(upload, read_only=True, data_only=True)
     except Exception as exc:  # BadZipFile, InvalidFileException, KeyError on a broken zip
