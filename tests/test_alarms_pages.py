@@ -114,7 +114,7 @@ def test_revealing_the_elders_phone_from_the_alarm_is_logged(client, world, alar
     body = client.get(f"/alarms/{alarm.pk}/").content.decode()
     assert f'action="/elders/{alarm.elder_id}/reveal/"' in body
     r = client.post(f"/elders/{alarm.elder_id}/reveal/",
-                    {"field": "phone", "reason": "calling about the alarm"},
+                    {"field": "phone", "reason": "service", "note": "calling about the alarm"},
                     HTTP_HX_REQUEST="true")
     assert "13812345678" in r.content.decode()
     assert AccessLog.objects.filter(actor=world.hotline_a, field="phone").count() == 1

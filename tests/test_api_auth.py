@@ -72,7 +72,8 @@ def test_a_session_write_needs_the_csrf_token(world):
     elder = make_elder(world.community_a1)
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.worker_a1)
-    r = client.post(f"/api/elders/{elder.pk}/reveal", {"field": "phone", "reason": "回访"},
+    r = client.post(f"/api/elders/{elder.pk}/reveal",
+                    {"field": "phone", "reason": "service", "note": "回访"},
                     content_type="application/json")
     assert r.status_code == 403
     assert r.json()["code"] == "csrf_failed"
@@ -84,7 +85,8 @@ def test_a_session_write_with_the_csrf_token_passes(world):
     client.force_login(world.worker_a1)
     secret = "a" * 32  # what the browser got from the csrftoken cookie
     client.cookies["csrftoken"] = secret
-    r = client.post(f"/api/elders/{elder.pk}/reveal", {"field": "phone", "reason": "回访"},
+    r = client.post(f"/api/elders/{elder.pk}/reveal",
+                    {"field": "phone", "reason": "service", "note": "回访"},
                     content_type="application/json", headers={"X-CSRFToken": secret})
     assert r.status_code == 200
     assert r.json()["value"] == "13812345678"

@@ -10,12 +10,13 @@ from tests.personas import make_elder, serve
 def test_it_reveals_the_full_id_number_and_logs_it(world):
     elder = make_elder(world.community_a1)
     r = ApiClient(world.worker_a1).post(f"/api/elders/{elder.pk}/reveal",
-                                        {"field": "id_number", "reason": "核对补贴资格"})
+                                        {"field": "id_number", "reason": "verification",
+                                         "note": "核对补贴资格"})
     assert r.status_code == 200
     assert r.json() == {"field": "id_number", "value": elder.id_number}
     log = AccessLog.objects.get()
     assert (log.actor, log.entity_id, log.field, log.reason) == (
-        world.worker_a1, str(elder.pk), "id_number", "核对补贴资格")
+        world.worker_a1, str(elder.pk), "id_number", "verification: 核对补贴资格")
     assert log.ip == "127.0.0.1"
 
 
@@ -23,14 +24,15 @@ def test_a_caregiver_reveals_the_phone_of_a_served_elder(world):
     elder = make_elder(world.community_a1)
     serve(elder, world.provider)
     r = ApiClient(world.caregiver).post(f"/api/elders/{elder.pk}/reveal",
-                                        {"field": "phone", "reason": "上门前联系"})
+                                        {"field": "phone", "reason": "service",
+                                         "note": "上门前联系"})
     assert r.json()["value"] == "13812345678"
 
 
 def test_a_reveal_out_of_scope_is_404_and_logs_nothing(world):
     elder = make_elder(world.community_a1)
     r = ApiClient(world.worker_b1).post(f"/api/elders/{elder.pk}/reveal",
-                                        {"field": "phone", "reason": "好奇"})
+                                        {"field": "phone", "reason": "other", "note": "好奇"})
     assert r.status_code == 404
     assert elder.phone not in r.content.decode()
     assert not AccessLog.objects.exists()
@@ -46,5 +48,5 @@ def test_a_reveal_needs_a_reason(world):
 def test_only_masked_fields_can_be_revealed(world):
     elder = make_elder(world.community_a1)
     r = ApiClient(world.worker_a1).post(f"/api/elders/{elder.pk}/reveal",
-                                        {"field": "note", "reason": "查看"})
+                                        {"field": "note", "reason": "other", "note": "查看"})
     assert r.status_code == 422 and r.json()["field"] == "field"

@@ -102,7 +102,7 @@ def test_a_new_account_closes_the_old_one_and_keeps_it_as_history(town):
 def test_revealing_an_account_number_is_logged(town):
     acc = PaymentAccount.objects.get(elder=town.zhang, active=True)
     assert payments.account_reveal(actor=town.worker_a1, account_id=acc.pk,
-                                   reason="bank query") == ZHANG_CARD
+                                   reason="payment", note="bank query") == ZHANG_CARD
     assert AccessLog.objects.filter(entity_id=str(acc.pk), field="account_number").count() == 1
 
 

@@ -176,12 +176,14 @@ def test_provider_staff_see_a_served_elder_but_no_edit_button(as_user, world, pa
 def test_reveal_swaps_in_the_full_value_and_writes_the_access_log(as_user, world, pair):
     elder = pair[0]
     response = as_user(world.worker_a1).post(
-        reverse("people:reveal", args=[elder.pk]), {"field": "id_number", "reason": "上门核实"},
+        reverse("people:reveal", args=[elder.pk]), {"field": "id_number", "reason": "verification",
+                                                    "note": "上门核实"},
         HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200 and elder.id_number in body and "<html" not in body
     log = AccessLog.objects.get()
-    assert (log.actor, log.field, log.reason) == (world.worker_a1, "id_number", "上门核实")
+    assert (log.actor, log.field, log.reason) == (world.worker_a1, "id_number",
+                                                  "verification: 上门核实")
 
 
 def test_reveal_without_a_reason_shows_the_form_again_and_logs_nothing(as_user, world, pair):
@@ -206,7 +208,7 @@ def test_a_contacts_phone_is_masked_until_revealed_with_a_reason(as_user, world,
     page = c.get(reverse("people:detail", args=[elder.pk])).content.decode()
     assert "13912345678" not in page and f'value="contact-{contact.pk}"' in page
     response = c.post(reverse("people:reveal", args=[elder.pk]),
-                      {"field": f"contact-{contact.pk}", "reason": "联系家属"},
+                      {"field": f"contact-{contact.pk}", "reason": "service", "note": "联系家属"},
                       HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "13912345678" in response.content.decode()
     log = AccessLog.objects.get()
@@ -221,7 +223,7 @@ def test_a_contact_of_another_elder_cannot_be_revealed_through_this_one(as_user,
                                    phone="13912345679")
     response = as_user(world.worker_a1).post(
         reverse("people:reveal", args=[pair[0].pk]),
-        {"field": f"contact-{other.pk}", "reason": "联系家属"})
+        {"field": f"contact-{other.pk}", "reason": "service", "note": "联系家属"})
     assert response.status_code == 404
     assert not AccessLog.objects.exists()
 

@@ -232,11 +232,12 @@ def test_reactivating_a_moved_out_elder_is_refused_while_the_id_is_active_elsewh
 def test_reveal_returns_the_full_value_and_logs_who_whose_and_why(world):
     elder = make_elder(world.community_a1)
     value = services.elder_reveal(actor=world.worker_a1, elder_id=elder.pk, field="id_number",
-                                  reason="上门核实身份", ip="10.0.0.8")
+                                  reason="verification", note="上门核实身份", ip="10.0.0.8")
     assert value == elder.id_number
     log = AccessLog.objects.get()
     assert (log.actor, log.entity, log.entity_id, log.field, log.reason, log.ip) == (
-        world.worker_a1, "people.elder", str(elder.pk), "id_number", "上门核实身份", "10.0.0.8")
+        world.worker_a1, "people.elder", str(elder.pk), "id_number", "verification: 上门核实身份",
+        "10.0.0.8")
 
 
 @pytest.mark.parametrize(("field", "reason"), [("id_number", ""), ("id_number", " x "),
@@ -253,7 +254,7 @@ def test_reveal_of_an_elder_out_of_scope_is_not_found_and_not_logged(world):
     elder = make_elder(world.community_b1)
     with pytest.raises(NotFound):
         services.elder_reveal(actor=world.worker_a1, elder_id=elder.pk, field="phone",
-                              reason="核实")
+                              reason="verification")
     assert not AccessLog.objects.exists()
 
 

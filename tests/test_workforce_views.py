@@ -95,7 +95,7 @@ def test_the_kpi_page_shows_the_target_and_each_street(two_streets, client):
 def test_the_page_reveals_the_phone_with_a_reason(two_streets, client):
     c = _client(client, two_streets.street_officer_a)
     r = c.post(f"/workforce/caregivers/{two_streets.cg_a.pk}/reveal/",
-               {"field": "phone", "reason": "联系排班"})
+               {"field": "phone", "reason": "service", "note": "联系排班"})
     assert r.status_code == 200 and "13800001234" in r.content.decode()
     page = c.get(f"/workforce/caregivers/{two_streets.cg_a.pk}/").content.decode()
     assert "13800001234" not in page

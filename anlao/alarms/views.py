@@ -25,7 +25,6 @@ from anlao.alarms.responders import responders_for
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.masking import mask_address
 from anlao.core.roles import has_perm
-from anlao.people.forms import REASON_SUGGESTIONS
 from anlao.people.selectors import ElderFilters, elders_for
 
 HOTLINE_KINDS = [AlarmKind.SOS, AlarmKind.FALL, AlarmKind.DOOR, AlarmKind.OTHER]
@@ -90,7 +89,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "responders": responders_for(alarm) if handling else [],
         "call_results": CallResult.choices, "outcomes": Outcome.choices,
         "ack_minutes": selectors.ack_minutes(), "server_now": timezone.now(),
-        "reason_suggestions": REASON_SUGGESTIONS,
     }
     return render(request, "alarms/detail.html", context)
 

@@ -38,7 +38,7 @@ EVERYONE = frozenset(Role)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "elder.view": EVERYONE,
-    "elder.reveal": EVERYONE,
+    "elder.reveal": EVERYONE - {Role.PARTNER, Role.FAMILY},
     "elder.write": AREA_STAFF,
     "elder.import": AREA_STAFF,
     "elder.export": AREA_STAFF | {Role.AUDITOR},
@@ -48,6 +48,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Benefits: district officers and city admins compute; approval is four-eyes (service).
     "policy.view": EVERYONE,
     "benefit.view": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.AUDITOR}),
+    # Why one elder gets what they get (the "why" page): those who answer the elder's
+    # questions and check the runs; not providers, who deliver services, not allowances.
+    "benefit.explain": AREA_STAFF | {Role.AUDITOR},
     "benefit.compute": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
     "benefit.approve": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
     # Payments: officers export bank files and import returns; area staff keep the elders'
@@ -55,6 +58,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "payment.view": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER, Role.AUDITOR}),
     "payment.manage": frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICER}),
     "payment.account": AREA_STAFF,
+    # One elder's payment accounts and life verifications (the elder's payment page).
+    "payment.history": AREA_STAFF | {Role.AUDITOR},
     "life.record": AREA_STAFF,
     # Ability assessments: agencies' assessors enter and review (not their own); area staff
     # ask for assessments, and street/district officers finalise (it sets the elder's level).

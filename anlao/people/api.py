@@ -127,9 +127,12 @@ class ElderPatchIn(ElderFields):
 
 class RevealIn(Schema):
     field: Literal["id_number", "phone", "address"]
-    reason: str = Field(min_length=2, max_length=255, description="Why you need the full "
-                                                                  "value; kept in the access "
-                                                                  "log.")
+    reason: Literal["service", "payment", "verification", "complaint", "other"] = Field(
+        description="Why you need the full value (service delivery, payment, verification, "
+                    "complaint, other); kept in the access log.")
+    note: str = Field("", max_length=255, description="More on why; required with "
+                                                      "\"other\". Control characters are "
+                                                      "dropped.")
 
 
 class StatusIn(Schema):
@@ -228,7 +231,8 @@ def update_elder(request: HttpRequest, elder_id: int, payload: ElderPatchIn) -> 
 def reveal(request: HttpRequest, elder_id: int, payload: RevealIn) -> dict[str, Any]:
     """Writes the access log: who saw whose value, when and why."""
     value = services.elder_reveal(actor=request.auth, elder_id=elder_id, field=payload.field,
-                                  reason=payload.reason, ip=client_ip(request))
+                                  reason=payload.reason, note=payload.note,
+                                  ip=client_ip(request))
     return {"field": payload.field, "value": value}
 
 

@@ -25,14 +25,6 @@ from anlao.people.selectors import AGE_BANDS, ElderFilters
 
 ANY = ("", _("all"))
 ALL_STATUSES = "all"
-REASON_SUGGESTIONS = [
-    _("home visit: confirm identity"),
-    _("phone the elder or family"),
-    _("benefit application review"),
-    _("emergency"),
-]
-
-
 def _grouped_communities(communities: list[Area]) -> list[tuple[str, list[tuple[str, str]]]]:
     """Communities as <optgroup>s by street, in tree order."""
     groups: dict[str, list[tuple[str, str]]] = {}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from anlao.core.audit import audit, changed, log_access, snapshot
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
+from anlao.core.reveal import reveal_reason
 from anlao.core.roles import require
 from anlao.people.models import Contact, ContactRelation, Elder, ElderStatus
 from anlao.people.selectors import elder_get
@@ -114,27 +115,24 @@ def elder_set_status(
 
 
 @transaction.atomic
-def elder_reveal(*, actor: Any, elder_id: int, field: str, reason: str,
+def elder_reveal(*, actor: Any, elder_id: int, field: str, reason: str, note: str = "",
                  ip: str | None = None) -> str:
-    """The full value of a masked field; writes the access log (who, whose, when, why)."""
+    """The full value of a masked field; writes the access log (who, whose, when, why: a
+    reason from ``RevealReason`` and an optional note)."""
     require(actor, "elder.reveal")
     if field not in REVEALABLE:
         raise ServiceError(_("This field cannot be revealed."), field="field")
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise ServiceError(_("Give a reason for viewing the full value."), field="reason")
+    reason = reveal_reason(reason, note)
     elder = elder_get(actor=actor, elder_id=elder_id)
     log_access(actor=actor, obj=elder, field=field, reason=reason, ip=ip)
     return getattr(elder, field)
 
 
 def contact_reveal(*, actor: Any, elder_id: int, contact_id: int, reason: str,
-                   ip: str | None = None) -> str:
+                   note: str = "", ip: str | None = None) -> str:
     """A contact's full phone number (e.g. to call the family in an emergency); logged."""
     require(actor, "elder.reveal")
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise ServiceError(_("Give a reason for viewing the full value."), field="reason")
+    reason = reveal_reason(reason, note)
     elder = elder_get(actor=actor, elder_id=elder_id)
     contact = elder.contacts.filter(pk=contact_id).first()
     if contact is None:

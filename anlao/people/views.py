@@ -28,7 +28,6 @@ from anlao.core.masking import mask_address
 from anlao.core.roles import has_perm
 from anlao.people import services
 from anlao.people.forms import (
-    REASON_SUGGESTIONS,
     ContactForm,
     ElderFilterForm,
     ElderForm,
@@ -124,7 +123,6 @@ def _detail_context(request: HttpRequest, elder: Elder, **extra: Any) -> dict[st
                               household_members(actor=request.user, elder=elder)[:20]],
         "history": elder_history(actor=request.user, elder_id=elder.pk),
         "contact_form": ContactForm(),
-        "reason_suggestions": REASON_SUGGESTIONS,
         "today": today,
     }
     context.update(extra)
@@ -192,20 +190,21 @@ def elder_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     elder = _elder_or_404(request, pk)
     field = request.POST.get("field", "")
     reason, ip = request.POST.get("reason", ""), request.META.get("REMOTE_ADDR")
+    note = request.POST.get("note", "")
     masked = {"id_number": elder.masked_id_number, "phone": elder.masked_phone,
               "address": mask_address(elder.address)}
     contact = _contact_of(elder, field)
-    context = {"elder": elder, "field": field, "reason": reason,
-               "reason_suggestions": REASON_SUGGESTIONS,
+    context = {"elder": elder, "field": field, "reason": reason, "note": note,
                "masked": contact.masked_phone if contact else masked.get(field, ""),
                "label": contact.name if contact else REVEAL_LABELS.get(field, field)}
     try:
         if contact is not None:
             value = services.contact_reveal(actor=request.user, elder_id=elder.pk,
-                                            contact_id=contact.pk, reason=reason, ip=ip)
+                                            contact_id=contact.pk, reason=reason, note=note,
+                                            ip=ip)
         else:
             value = services.elder_reveal(actor=request.user, elder_id=elder.pk, field=field,
-                                          reason=reason, ip=ip)
+                                          reason=reason, note=note, ip=ip)
     except PermissionDenied as exc:
         raise DjangoPermissionDenied from exc
     except ServiceError as exc:

@@ -16,6 +16,7 @@ from anlao.core.audit import audit, changed, log_access, snapshot
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.masking import mask_phone
 from anlao.core.periods import quarter_bounds
+from anlao.core.reveal import reveal_reason
 from anlao.core.roles import require
 from anlao.core.scoping import area_in_scope, sees_by_organisation, within_area
 from anlao.people.idnumbers import InvalidIdNumber, age_on, parse_resident_id
@@ -307,17 +308,19 @@ def contest_add(*, actor: Any, caregiver_id: Any, contest: str, held_on: dt.date
 
 @transaction.atomic
 def caregiver_reveal(*, actor: Any, caregiver_id: Any, field: str, reason: str,
-                     ip: str | None = None) -> str:
+                     note: str = "", ip: str | None = None) -> str:
     """The full ID number or phone, for someone who may see the caregiver; logged."""
     if field not in ("id_number", "phone"):
         raise ValidationFailed({"field": [_("Only the ID number or phone can be revealed.")]})
-    if not (reason or "").strip():
-        raise ValidationFailed({"reason": [_("Say why you need the full value.")]})
+    try:
+        reason = reveal_reason(reason, note)
+    except ServiceError as exc:
+        raise ValidationFailed({"reason": [exc.message]}) from exc
     try:
         c = selectors.caregiver_get(actor=actor, caregiver_id=caregiver_id)
     except NotFound as exc:
         raise NotFound(_("No such caregiver.")) from exc
-    log_access(actor=actor, obj=c, field=field, reason=reason.strip(), ip=ip)
+    log_access(actor=actor, obj=c, field=field, reason=reason, ip=ip)
     return getattr(c, field)
 
 

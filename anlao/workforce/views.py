@@ -159,7 +159,8 @@ def caregiver_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
             if action == "reveal":
                 value = services.caregiver_reveal(
                     actor=request.user, caregiver_id=pk, field=p.get("field", ""),
-                    reason=p.get("reason", ""), ip=request.META.get("REMOTE_ADDR"))
+                    reason=p.get("reason", ""), note=p.get("note", ""),
+                    ip=request.META.get("REMOTE_ADDR"))
                 return caregiver_detail(request, pk, revealed={p["field"]: value})
             ACTIONS[action](request, pk, p)
     except ServiceError as exc:

@@ -10,16 +10,15 @@ from anlao.benefits.engine.evaluation import Explanation, explain
 from anlao.benefits.engine.frame import load_frame
 from anlao.benefits.policy.programs import load_programs
 from anlao.benefits.policy.selectors import program_get
-from anlao.core.errors import PermissionDenied, ServiceError
+from anlao.core.errors import ServiceError
 from anlao.core.periods import parse_month
-from anlao.core.roles import has_perm
+from anlao.core.roles import require
 from anlao.people.selectors import elder_get, elders_visible
 
 
 def explain_elder(*, actor: Any, program: str, period: str, elder_id: int) -> Explanation:
     """Why one visible elder gets what they get in one period — the run's own code path."""
-    if not (has_perm(actor, "benefit.view") or has_perm(actor, "elder.view")):
-        raise PermissionDenied("not allowed")
+    require(actor, "benefit.explain")
     prog = program_get(actor=actor, code=program)
     try:
         start = parse_month(period)

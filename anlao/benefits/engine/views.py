@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from anlao.benefits.policy.selectors import programs_for
 from anlao.benefits.runs.selectors import deductions_for
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError
 from anlao.core.money import format_fen
+from anlao.core.roles import has_perm
 from anlao.people.selectors import elder_get
 
 
@@ -36,6 +38,8 @@ def explanation_context(why: Explanation, lang: str) -> dict[str, Any]:
 
 @login_required
 def explain(request: HttpRequest) -> HttpResponse:
+    if not has_perm(request.user, "benefit.explain"):
+        raise DjangoPermissionDenied
     q = {k: request.GET.get(k, "").strip() for k in ("program", "period", "elder")}
     ctx: dict[str, Any] = {"q": q, "nav": "benefits", "error": "",
                            "programs": programs_for(actor=request.user)}

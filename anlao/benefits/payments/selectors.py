@@ -21,7 +21,7 @@ from anlao.benefits.runs import recovery
 from anlao.benefits.runs.selectors import runs_in_scope
 from anlao.core.errors import NotFound, ValidationFailed
 from anlao.core.money import format_fen
-from anlao.core.roles import has_perm
+from anlao.core.roles import has_perm, require
 from anlao.core.scoping import within_area
 from anlao.people.idnumbers import InvalidIdNumber, parse_resident_id
 from anlao.people.models import Elder
@@ -53,6 +53,7 @@ def overpayments_for(*, actor: Any, status: str = "") -> QuerySet[Overpayment]:
 
 def elder_payment_data(*, actor: Any, elder_id: int) -> dict[str, Any]:
     """An elder in scope with their accounts (newest first) and verifications."""
+    require(actor, "payment.history")
     elder = elder_get(actor=actor, elder_id=elder_id)
     can_accounts = has_perm(actor, "payment.account") or has_perm(actor, "payment.view")
     return {

@@ -42,6 +42,7 @@ from anlao.benefits.runs import services as runs
 from anlao.benefits.runs.supplementary import backpay_claimed_twice
 from anlao.core.audit import audit, log_access, snapshot
 from anlao.core.errors import NotFound, ServiceError, ValidationFailed
+from anlao.core.reveal import RevealReason, reveal_reason
 from anlao.core.roles import require
 from anlao.people.models import Elder
 from anlao.people.selectors import elder_get, elders_visible
@@ -85,15 +86,16 @@ def account_set(*, actor: Any, elder_id: int, bank: str, account_number: str,
     return account
 
 
-def account_reveal(*, actor: Any, account_id: int, reason: str = "",
-                   ip: str | None = None) -> str:
+def account_reveal(*, actor: Any, account_id: int, reason: str = RevealReason.PAYMENT,
+                   note: str = "", ip: str | None = None) -> str:
     """The full account number; every reveal is written to the access log."""
     require(actor, "payment.account")
     account = PaymentAccount.objects.filter(
         pk=account_id, elder__in=elders_visible(actor=actor)).first()
     if account is None:
         raise NotFound(_("No such account."))
-    log_access(actor=actor, obj=account, field="account_number", reason=reason or "view", ip=ip)
+    log_access(actor=actor, obj=account, field="account_number",
+               reason=reveal_reason(reason, note), ip=ip)
     return account.account_number
 
 

@@ -23,6 +23,7 @@ from anlao.benefits.runs import recovery
 from anlao.core.audit import log_access
 from anlao.core.errors import NotFound, PermissionDenied, ServiceError, ValidationFailed
 from anlao.core.money import yuan_to_fen
+from anlao.core.reveal import RevealReason
 from anlao.core.roles import has_perm
 
 FILES = {"csv": ("text/csv; charset=utf-8", "bank.csv"),
@@ -99,7 +100,8 @@ def _elder_post(request: HttpRequest, elder_id: int, ctx: dict[str, Any]) -> boo
         elif action == "reveal":
             ctx["revealed"] = services.account_reveal(
                 actor=request.user, account_id=int(post.get("account") or 0),
-                reason="payment page", ip=request.META.get("REMOTE_ADDR"))
+                reason=RevealReason.PAYMENT, note=_("payment accounts page"),
+                ip=request.META.get("REMOTE_ADDR"))
             ctx["revealed_id"] = int(post.get("account") or 0)
             return False
         return True
@@ -118,6 +120,8 @@ def elder_payment(request: HttpRequest, elder_id: int) -> HttpResponse:
         data = selectors.elder_payment_data(actor=request.user, elder_id=elder_id)
     except NotFound as exc:
         raise Http404(_("No such elder.")) from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied from exc
     if request.method == "POST" and _elder_post(request, elder_id, ctx):
         return redirect("benefits:elder_payment", elder_id=elder_id)
     ctx.update(data)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from anlao.core.errors import NotFound
 from anlao.core.periods import month_bounds
+from anlao.core.reveal import RevealReason
+from anlao.core.reveal import reveal_reason as core_reason
 from anlao.core.roles import has_perm
 from anlao.homecare.models import (
     CaregiverProfile,
@@ -120,4 +122,6 @@ def ratings_rollup(*, actor: Any, period: dt.date | None = None, by: str = "prov
 
 
 def reveal_reason(visit: Visit) -> str:
-    return f"home-care visit #{visit.pk} on {visit.date:%Y-%m-%d}"
+    """The access-log reason of a caregiver's address reveal: service delivery, this visit."""
+    return core_reason(RevealReason.SERVICE,
+                       f"home-care visit #{visit.pk} on {visit.date:%Y-%m-%d}")
