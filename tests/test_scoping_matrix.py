@@ -78,7 +78,8 @@ def test_detail_page_admits_actors_in_scope(world, elder_a1, who):
 @pytest.mark.parametrize(("method", "path"), ELDER_ENDPOINTS)
 def test_endpoints_answer_404_to_actors_outside_scope(world, elder_a1, who, method, path):
     client = _client(world, who)
-    body = {"field": "phone", "reason": "核对", "status": "moved_out", "date": "2026-01-01"}
+    body = {"field": "phone", "reason": "verification", "note": "核对", "status": "moved_out",
+            "date": "2026-01-01"}
     response = getattr(client, method)(path.format(id=elder_a1.pk), body,
                                        content_type="application/json")
     missing = getattr(client, method)(path.format(id=elder_a1.pk + 10_000), body,
