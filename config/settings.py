@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "anlao.portal.middleware.FamilyOnPortalMiddleware",
     "anlao.core.middleware.HtmxLoginRedirectMiddleware",
+    "anlao.core.middleware.NoStoreMiddleware",
+    "anlao.core.middleware.RefusalLogMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

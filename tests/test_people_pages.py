@@ -143,7 +143,9 @@ def test_pages_of_an_elder_out_of_scope_answer_404(as_user, world, pair, name, m
     response = getattr(c, method)(reverse(name, args=[pair[1].pk]),
                                   {"field": "phone", "reason": "核实身份"})
     assert response.status_code == 404
-    assert not AccessLog.objects.exists()
+    # nothing revealed; the refused attempt itself is recorded (issue 20)
+    assert list(AccessLog.objects.values_list("field", "actor")) == [
+        ("refused", world.worker_a1.pk)]
     assert not AuditLog.objects.filter(entity__startswith="people.").exists()
 
 
@@ -225,7 +227,7 @@ def test_a_contact_of_another_elder_cannot_be_revealed_through_this_one(as_user,
         reverse("people:reveal", args=[pair[0].pk]),
         {"field": f"contact-{other.pk}", "reason": "service", "note": "联系家属"})
     assert response.status_code == 404
-    assert not AccessLog.objects.exists()
+    assert list(AccessLog.objects.values_list("field", flat=True)) == ["refused"]
 
 
 def test_reveal_is_post_only(as_user, world, pair):

@@ -72,3 +72,14 @@ def log_access(
         actor=actor, entity=entity_label(obj), entity_id=str(obj.pk), field=field,
         reason=reason[:255], ip=ip,
     )
+
+
+def log_refusal(*, actor: Any, view: str, kwargs: dict[str, Any], status: int, method: str,
+                path: str, ip: str | None = None) -> AccessLog:
+    """A refused attempt (403, or 404 out of scope): field ``refused``, the view as the
+    entity, the record's id from the URL, and what was asked in the reason."""
+    object_id = next((str(v) for k, v in kwargs.items() if k in ("pk", "id") or
+                      k.endswith("_id")), "")
+    return AccessLog.objects.create(
+        actor=actor, entity=(view or "?")[:64], entity_id=object_id[:64], field="refused",
+        reason=f"{status} {method} {path}"[:255], ip=ip)

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
 
 from anlao.areas.selectors import streets_for
 from anlao.core import xlsx
@@ -32,6 +31,7 @@ from anlao.credit.models import CreditKind
 from anlao.homecare.catalog import selectors as catalog_selectors
 from anlao.homecare.models import VISIT_CREDIT_SOURCE, Category, Channel, OrderState
 from anlao.homecare.orders import selectors, services
+from anlao.homecare.orders.export import orders_export
 from anlao.people.selectors import ElderFilters, elders_for
 
 PER_PAGE = 50
@@ -75,20 +75,8 @@ def order_list_context(request: HttpRequest) -> dict[str, Any]:
 def order_export(request: HttpRequest) -> HttpResponse:
     if not has_perm(request.user, "homecare.view"):
         raise DjangoPermissionDenied
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Orders")
-    xlsx.append(ws, [_("Date"), _("Time from"), _("Time until"), _("Elder"), _("Community"),
-                     _("Service"), _("Provider"), _("Price (yuan)"), _("Credit (yuan)"),
-                     _("Co-pay (yuan)"), _("State"), _("Visit")])
-    qs = selectors.orders_for(actor=request.user, filters=order_filters(request))[:50_000]
-    for o in qs:
-        xlsx.append(ws, [o.date, o.window_start.strftime("%H:%M"),
-                         o.window_end.strftime("%H:%M"),
-                         o.elder.name, o.elder.residence_area.name, o.item.name, o.provider.name,
-                         o.price_fen / 100, o.credit_fen / 100, o.copay_fen / 100,
-                         o.get_state_display(), o.visit.get_state_display()])
-    response = HttpResponse(xlsx.workbook_bytes(wb), content_type=xlsx.XLSX)
+    content = orders_export(actor=request.user, filters=order_filters(request))
+    response = HttpResponse(content, content_type=xlsx.XLSX)
     response["Content-Disposition"] = 'attachment; filename="homecare-orders.xlsx"'
     return response
 

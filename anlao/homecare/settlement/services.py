@@ -212,3 +212,11 @@ def settlement_export(*, actor: Any, settlement_id: int,
     audit(actor=actor, action="settlement.export", obj=s, before={"state": "approved"},
           after={"state": s.state, "payable_fen": s.payable_fen, "digest": s.digest})
     return s
+
+
+@transaction.atomic
+def settlement_download(*, actor: Any, settlement: Settlement, fmt: str) -> None:
+    """A statement (PDF or Excel) leaves the system: audited like every export."""
+    require(actor, "settlement.view")
+    audit(actor=actor, action="settlement.download", obj=settlement,
+          after={"format": fmt, "state": settlement.state, "digest": settlement.digest})

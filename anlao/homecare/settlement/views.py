@@ -181,6 +181,7 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 def settlement_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "settlement.view")
     s = _get(request, pk)
+    services.settlement_download(actor=request.user, settlement=s, fmt="xlsx")
     return _download(export.statement_xlsx(s), export.filename(s, "xlsx"),
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -189,6 +190,7 @@ def settlement_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 def settlement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "settlement.view")
     s = _get(request, pk)
+    services.settlement_download(actor=request.user, settlement=s, fmt="pdf")
     return _download(export.statement_pdf(s), export.filename(s, "pdf"), "application/pdf")
 
 
