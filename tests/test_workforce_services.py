@@ -147,7 +147,8 @@ def test_revealing_the_full_id_number_is_logged(world):
         services.caregiver_reveal(actor=world.street_officer_a, caregiver_id=c.pk,
                                   field="id_number", reason="")
     value = services.caregiver_reveal(actor=world.street_officer_a, caregiver_id=c.pk,
-                                      field="id_number", reason="核对补贴申报")
+                                      field="id_number", reason="verification",
+                                      note="核对补贴申报")
     assert value == c.id_number
     assert AccessLog.objects.filter(entity="workforce.caregiver", entity_id=str(c.pk),
                                     field="id_number").count() == 1

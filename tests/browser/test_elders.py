@@ -88,12 +88,13 @@ def test_the_detail_reveals_the_id_number_and_logs_the_access(world, registry, l
     expect(slot).to_contain_text(elder.masked_id_number)
     expect(page.locator("body")).not_to_contain_text(elder.id_number)
     slot.locator("summary").click()
-    slot.locator("input[name=reason]").fill("上门核实身份")
+    slot.locator("select[name=reason]").select_option("verification")
+    slot.locator("input[name=note]").fill("上门核实身份")
     slot.get_by_role("button").click()
     expect(page.locator("[data-revealed=id_number]")).to_have_text(elder.id_number)
     log = AccessLog.objects.get()
     assert (log.actor_id, log.entity_id, log.field, log.reason) == (
-        world.worker_a1.pk, str(elder.pk), "id_number", "上门核实身份")
+        world.worker_a1.pk, str(elder.pk), "id_number", "verification: 上门核实身份")
 
 
 def test_a_detail_out_of_scope_is_not_found(world, registry, logged_in, page, live_server):
