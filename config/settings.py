@@ -300,6 +300,15 @@ HOMECARE = {
 }
 # The family portal: show the SMS outbox (sign-in codes) on /portal/outbox/ — demo only.
 PORTAL_SHOW_OUTBOX = envbool("PORTAL_SHOW_OUTBOX", DEBUG)
+# Hourly limits on the portal's sign-in codes (anlao/portal/throttle.py): requests and checks
+# from one address, and from all addresses together; past half its limit an address waits
+# PORTAL_SLOWDOWN_SECONDS more per attempt, at most PORTAL_SLOWDOWN_MAX_SECONDS.
+PORTAL_CODE_REQUESTS_PER_IP = envint("PORTAL_CODE_REQUESTS_PER_IP", 10)
+PORTAL_CODE_REQUESTS_PER_HOUR = envint("PORTAL_CODE_REQUESTS_PER_HOUR", 600)
+PORTAL_CODE_CHECKS_PER_IP = envint("PORTAL_CODE_CHECKS_PER_IP", 30)
+PORTAL_CODE_CHECKS_PER_HOUR = envint("PORTAL_CODE_CHECKS_PER_HOUR", 2000)
+PORTAL_SLOWDOWN_SECONDS = envint("PORTAL_SLOWDOWN_SECONDS", 1)
+PORTAL_SLOWDOWN_MAX_SECONDS = envint("PORTAL_SLOWDOWN_MAX_SECONDS", 5)
 # The care hotline shown to families (12349 is the civil-affairs elderly-care hotline in many
 # cities [verify for yours]).
 PORTAL_HOTLINE = os.getenv("PORTAL_HOTLINE", "12349")

@@ -35,3 +35,25 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone[-4:]}: {self.text[:20]}"
+
+
+class PortalAttempt(models.Model):
+    """One code request or code check, kept an hour or more: the per-number, per-address and
+    overall limits count these, the same way for registered and unregistered numbers."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("code request")
+        CHECK = "check", _("code check")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    at = models.DateTimeField(_("time"), db_index=True)
+    refused = models.BooleanField(_("refused"), default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "at"]), models.Index(fields=["kind", "ip", "at"]),
+                   models.Index(fields=["kind", "phone", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.phone[-4:]} {self.ip} {self.at:%Y-%m-%d %H:%M}"

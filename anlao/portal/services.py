@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,8 @@ from anlao.core.errors import ServiceError, ValidationFailed
 from anlao.core.roles import Role
 from anlao.people.models import Contact, ElderStatus
 from anlao.people.validation import MOBILE
-from anlao.portal.models import LoginCode, OutboxMessage
+from anlao.portal import throttle
+from anlao.portal.models import LoginCode, OutboxMessage, PortalAttempt
 
 CODE_MINUTES = 10
 MAX_ATTEMPTS = 5
@@ -50,32 +52,42 @@ def _registered(phone: str) -> bool:
     return Contact.objects.filter(phone=phone, elder__status=ElderStatus.ACTIVE).exists()
 
 
-@transaction.atomic
-def portal_request_code(*, phone: str, now: dt.datetime | None = None) -> None:
-    """Send a sign-in code if the number belongs to an elder's contact; silent otherwise."""
+def portal_request_code(*, phone: str, ip: str | None = None,
+                        now: dt.datetime | None = None) -> None:
+    """Send a sign-in code if the number belongs to an elder's contact; silent otherwise.
+
+    Registered or not, the same work is done and the same answer given, within the same
+    limits (``throttle``): the code and its message are written inside a savepoint that is
+    kept for a registered number and rolled back for any other."""
     now = now or timezone.now()
     phone = clean_phone(phone)
-    recent = LoginCode.objects.filter(phone=phone, created_at__gte=now - dt.timedelta(hours=1))
-    if recent.count() >= MAX_CODES_PER_HOUR:
-        raise ServiceError(_("Too many codes for this number; try again in an hour."),
-                           code="rate_limited")
-    if not _registered(phone):
-        return
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    LoginCode.objects.create(phone=phone, code_hash=_hash(phone, code), created_at=now,
-                             expires_at=now + dt.timedelta(minutes=CODE_MINUTES))
-    OutboxMessage.objects.create(phone=phone, text=_(
-        "[anlao] Your sign-in code is %(code)s, valid for %(minutes)d minutes. "
-        "Do not share it.") % {"code": code, "minutes": CODE_MINUTES})
+    throttle.check(PortalAttempt.Kind.REQUEST, phone=phone, ip=ip, now=now,
+                   per_phone=MAX_CODES_PER_HOUR)
+    with transaction.atomic():
+        registered = _registered(phone)
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        savepoint = transaction.savepoint()
+        LoginCode.objects.create(phone=phone, code_hash=_hash(phone, code), created_at=now,
+                                 expires_at=now + dt.timedelta(minutes=CODE_MINUTES))
+        OutboxMessage.objects.create(phone=phone, text=_(
+            "[anlao] Your sign-in code is %(code)s, valid for %(minutes)d minutes. "
+            "Do not share it.") % {"code": code, "minutes": CODE_MINUTES})
+        if registered:
+            transaction.savepoint_commit(savepoint)
+        else:
+            transaction.savepoint_rollback(savepoint)
 
 
-def portal_verify_code(*, phone: str, code: str, now: dt.datetime | None = None) -> User:
+def portal_verify_code(*, phone: str, code: str, ip: str | None = None,
+                       now: dt.datetime | None = None) -> User:
     """The family user for a correct, fresh code (created at first sign-in).
 
     A wrong guess is counted in its own committed transaction (raising inside it would roll
-    the count back), so five wrong guesses burn the code."""
+    the count back), so five wrong guesses burn the code. A number without a code runs the
+    same statements (the count updates no row), and checks are limited like requests."""
     now = now or timezone.now()
     phone = clean_phone(phone)
+    throttle.check(PortalAttempt.Kind.CHECK, phone=phone, ip=ip, now=now)
     with transaction.atomic():
         login_code = (LoginCode.objects.select_for_update()
                       .filter(phone=phone, used_at__isnull=True, expires_at__gt=now)
@@ -86,8 +98,8 @@ def portal_verify_code(*, phone: str, code: str, now: dt.datetime | None = None)
             login_code.used_at = now
             login_code.save(update_fields=["used_at"])
             return _family_user(phone)
-        if login_code is not None:
-            LoginCode.objects.filter(pk=login_code.pk).update(attempts=login_code.attempts + 1)
+        LoginCode.objects.filter(pk=login_code.pk if login_code else 0).update(
+            attempts=F("attempts") + 1)
     raise ValidationFailed({"code": [_("The code is wrong or has expired. Ask for a new one.")]})
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from anlao.core.api_support import client_ip
 from anlao.core.errors import NotFound, ServiceError
 from anlao.core.form_errors import service_error_onto
 from anlao.core.periods import month_start
@@ -34,7 +35,8 @@ def start(request: HttpRequest) -> HttpResponse:
     form = PhoneForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.portal_request_code(phone=form.cleaned_data["phone"])
+            services.portal_request_code(phone=form.cleaned_data["phone"],
+                                         ip=client_ip(request))
         except ServiceError as exc:
             service_error_onto(form, exc)
         else:
@@ -51,7 +53,8 @@ def code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             user = services.portal_verify_code(phone=form.cleaned_data["phone"],
-                                               code=form.cleaned_data["code"])
+                                               code=form.cleaned_data["code"],
+                                               ip=client_ip(request))
         except ServiceError as exc:
             service_error_onto(form, exc)
         else:
