@@ -57,7 +57,8 @@ def test_a_session_post_with_a_non_integer_id_and_no_csrf_is_a_json_403(world):
 def test_a_token_write_needs_no_csrf_token(world):
     elder = make_elder(world.community_a1)
     client, headers = _token_client(world.worker_a1)
-    r = client.post(f"/api/elders/{elder.pk}/reveal", {"field": "phone", "reason": "回访"},
+    r = client.post(f"/api/elders/{elder.pk}/reveal",
+                    {"field": "phone", "reason": "service", "note": "回访"},
                     content_type="application/json", headers=headers)
     assert r.status_code == 200
 

@@ -313,13 +313,13 @@ def caregiver_reveal(*, actor: Any, caregiver_id: Any, field: str, reason: str,
     if field not in ("id_number", "phone"):
         raise ValidationFailed({"field": [_("Only the ID number or phone can be revealed.")]})
     try:
-        reason = reveal_reason(reason, note)
-    except ServiceError as exc:
-        raise ValidationFailed({"reason": [exc.message]}) from exc
-    try:
         c = selectors.caregiver_get(actor=actor, caregiver_id=caregiver_id)
     except NotFound as exc:
         raise NotFound(_("No such caregiver.")) from exc
+    try:
+        reason = reveal_reason(reason, note)
+    except ServiceError as exc:
+        raise ValidationFailed({"reason": [exc.message]}) from exc
     log_access(actor=actor, obj=c, field=field, reason=reason, ip=ip)
     return getattr(c, field)
 
