@@ -24,7 +24,8 @@ def tab_flags(actor: Any) -> dict[str, bool]:
     """Which benefit tabs the actor sees (templates/benefits/_tabs.html)."""
     return {"can_runs": has_perm(actor, "benefit.view"),
             "can_life": has_perm(actor, "life.record") or has_perm(actor, "benefit.view"),
-            "can_pay": has_perm(actor, "payment.view")}
+            "can_pay": has_perm(actor, "payment.view"),
+            "can_simulate": has_perm(actor, "benefit.compute")}
 
 
 def page(request: HttpRequest, template: str, ctx: dict[str, Any]) -> HttpResponse:
