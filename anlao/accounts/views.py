@@ -5,12 +5,13 @@ Views parse input and call one service; the services check and audit.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,11 +24,23 @@ from anlao.accounts.forms import (
 )
 from anlao.accounts.services import user_password_change
 from anlao.core.errors import NotFound, ValidationFailed
+from anlao.core.roles import Role
+
+# Where each role's work is, after login (without a ?next=); the others see the dashboard.
+LANDINGS = {
+    Role.CAREGIVER: "homecare:my_route",
+    Role.ASSESSOR: "assessments:list",
+    Role.HOTLINE_OPERATOR: "alarms:queue",
+}
 
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        role = getattr(self.request.user, "role", "")
+        return resolve_url(LANDINGS.get(role, settings.LOGIN_REDIRECT_URL))
 
 
 login = LoginView.as_view()
