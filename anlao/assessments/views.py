@@ -96,13 +96,14 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
                          agency_id=int(f["agency"]) if f["agency"] else None)
     page = Paginator(qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
-    waiting = []
+    waiting = None
     if is_agency_staff(actor=request.user):
-        waiting = list(open_requests_for(actor=request.user).select_related(
-            "elder__residence_area")[:50])
+        waiting = Paginator(open_requests_for(actor=request.user).select_related(
+            "elder__residence_area"), settings.PAGE_SIZE).get_page(request.GET.get("wpage"))
     return render(request, "assessments/list.html", {
         "nav": NAV, "form": form, "page": page, "rows": [_list_row(a) for a in page],
         "query": urlencode(params), "filtered": bool(params), "waiting": waiting,
+        "waiting_query": urlencode({k: v for k, v in request.GET.items() if k != "wpage" and v}),
     })
 
 

@@ -11,7 +11,7 @@ from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from anlao.accounts.models import Organisation
 from anlao.areas.models import Area
@@ -30,7 +30,7 @@ from anlao.facilities.services import facility_create
 from anlao.facilities.validation import clean_facility
 
 COLUMNS: tuple[Column, ...] = (
-    Column("name", "机构名称", "Name", True, label=gettext_lazy("Name")),
+    Column("name", "机构名称", "Name", True, label=pgettext_lazy("of a place", "Name")),
     Column("type", "机构类型", "Type", True, label=gettext_lazy("Type")),
     Column("operator", "运营机构", "Operator", True, label=gettext_lazy("Operator")),
     Column("operation_mode", "运营方式", "Operation mode", False,
