@@ -31,7 +31,7 @@ from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from anlao.accounts.models import Organisation, OrganisationType
 from anlao.assessments import conf
@@ -240,7 +240,7 @@ def _check_level(row: Row, level: int | None, final: int, changes: list) -> int:
                              "give.") % {"level": level, "computed": final})
         return final
     changes.append(LevelChange("recorded", final, level,
-                               N_("Level as recorded in the imported result.")))
+                               gettext_noop("Level as recorded in the imported result.")))
     return level
 
 

@@ -1,0 +1,44 @@
+"""English left on Chinese pages (issue 20): stored reasons are English source strings that must
+reach the catalogue and be translated where they are shown."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from anlao.assessments.scoring import Conditions, apply_level_changes, reason_text
+from anlao.homecare.dispatch.routing.reasons import NO_TIME
+from anlao.homecare.models import Order
+from tests.test_homecare_orders_pages import setup  # noqa: F401  (fixture)
+
+
+@pytest.mark.zh
+@pytest.mark.parametrize("conditions", [
+    Conditions(coma=True), Conditions(dementia=True), Conditions(psychiatric_disorder=True),
+    Conditions(risk_events={"fall": 2}),
+    Conditions(dementia=True, risk_events={"fall": 1, "lost": 1}),
+])
+def test_level_change_reasons_read_chinese(conditions):
+    _level, changes = apply_level_changes(3, conditions)
+    assert changes
+    with translation.override("zh-hans"):
+        for c in changes:
+            text = reason_text(c.as_dict())
+            assert text != c.reason % (c.params or {}), c.reason
+
+
+@pytest.mark.zh
+def test_an_orders_unassigned_reason_reads_chinese(setup):  # noqa: F811
+    world, elder, day = setup
+    c = Client()
+    c.force_login(world.worker_a1)
+    c.post("/homecare/orders/new/", {
+        "elder": elder.pk, "item": "BATH-HOME", "date": day.isoformat(),
+        "window_start": "09:00", "window_end": "11:00", "channel": "community", "key": "z1"})
+    order = Order.objects.get()
+    assert order.visit is not None
+    order.visit.unassigned_reason = NO_TIME
+    order.visit.save(update_fields=["unassigned_reason"])
+    html = c.get(f"/homecare/orders/{order.pk}/").content.decode()
+    assert "时间不够" in html and "Could not fit" not in html
