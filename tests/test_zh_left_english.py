@@ -42,3 +42,24 @@ def test_an_orders_unassigned_reason_reads_chinese(setup):  # noqa: F811
     order.visit.save(update_fields=["unassigned_reason"])
     html = c.get(f"/homecare/orders/{order.pk}/").content.decode()
     assert "时间不够" in html and "Could not fit" not in html
+
+
+@pytest.mark.zh
+def test_skill_codes_read_chinese_on_team_catalog_and_dispatch(world):
+    from anlao.homecare.dispatch.selectors import RouteRow
+    from tests.dispatch_fixtures import make_profile
+    from tests.homecare_fixtures import load_catalog
+
+    load_catalog()
+    profile = make_profile(world, "李芳", skills=["bathing", "escort", "nursing"], level="level5")
+    c = Client()
+    c.force_login(world.provider_manager)
+    team = c.get("/homecare/team/").content.decode()
+    row = team.split("李芳", 1)[1].split("</tr>", 1)[0]
+    assert "助浴" in row and "陪同" in row and "护理" in row and "五级" in row
+    assert not any(f">{code}<" in row for code in ("bathing", "escort", "nursing"))
+    catalog = c.get("/homecare/catalog/").content.decode()
+    assert "BATH-HOME" in catalog
+    assert ">bathing" not in catalog and "level5" not in catalog
+    with translation.override("zh-hans"):
+        assert RouteRow(profile, "#000", None).skills == "助浴, 陪同, 护理"

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from anlao.areas.models import Area, AreaLevel
 from anlao.core.errors import NotFound
 from anlao.core.geo import offset
+from anlao.homecare.catalog.skills import skill_label
 from anlao.homecare.dispatch.build import (
     seconds_since_midnight,
     shift_of,
@@ -26,9 +26,6 @@ from anlao.homecare.models import CaregiverProfile, DispatchPlan, Visit, VisitSt
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
            "#7F7F7F", "#BCBD22", "#17BECF", "#1F3A93", "#A61E4D"]
 RING_M = 700  # a street drawn as a ring of this radius until real boundaries are loaded
-# Skill tags are free lower-case words (catalog rule); the common ones read in the UI language.
-SKILL_LABELS = {"bathing": _lazy("bathing"), "nursing": _lazy("nursing"),
-                "escort": _lazy("escort")}
 
 
 @dataclass
@@ -41,7 +38,7 @@ class RouteRow:
 
     @property
     def skills(self) -> str:
-        return ", ".join(str(SKILL_LABELS.get(t, t)) for t in self.profile.skills or [])
+        return ", ".join(skill_label(t) for t in self.profile.skills or [])
 
 
 @dataclass

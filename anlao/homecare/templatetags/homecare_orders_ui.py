@@ -6,9 +6,12 @@ from django import template
 from django.utils.translation import gettext as _
 
 from anlao.core.money import format_fen
+from anlao.homecare.catalog.skills import level_label, skill_label
 from anlao.homecare.models import Category
 
 register = template.Library()
+register.filter("skill_label", skill_label)
+register.filter("level_label", level_label)
 
 
 @register.filter
