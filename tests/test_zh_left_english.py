@@ -63,3 +63,17 @@ def test_skill_codes_read_chinese_on_team_catalog_and_dispatch(world):
     assert ">bathing" not in catalog and "level5" not in catalog
     with translation.override("zh-hans"):
         assert RouteRow(profile, "#000", None).skills == "助浴, 陪同, 护理"
+
+
+@pytest.mark.zh
+def test_program_pages_carry_no_developer_notes(world):
+    from anlao.benefits.policy.programs import load_programs
+
+    c = Client()
+    c.force_login(world.city_admin)
+    assert c.get("/benefits/programs/gongshu-80-89-allowance/").status_code == 200
+    for program in load_programs().values():
+        html = c.get(f"/benefits/programs/{program.code}/").content.decode()
+        for dev in ("Seed 0", "BENEFITS_PARAMS", "secondary material", "NOT modelled",
+                    "The seed"):
+            assert dev not in html, (program.code, dev)

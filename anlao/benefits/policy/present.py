@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -43,12 +44,30 @@ def version_context(v: Version, lang: str) -> dict[str, Any]:
     }
 
 
+_SEED = re.compile(r"^Seed \d+(?: \([^)]*\))?[,:]?\s*")
+_ENGLISH = re.compile(r"[A-Za-z]{2,}[\s,]+[A-Za-z]{2,}")
+
+
+def officer_sources(sources: list[str]) -> list[str]:
+    """The policy documents a program rests on, as an officer reads them: the developers'
+    references ("Seed 003, …") and remarks after a dash ("— amounts from secondary material
+    [verify]") stay in the policy file; a source still in English is not shown."""
+    out = []
+    for s in sources:
+        text = _SEED.sub("", s).split(" — ", 1)[0].replace("[verify]", "").strip(" ,;:")
+        if _ENGLISH.search(text):  # keep the document's title, drop an English gloss after it
+            text = text.split(": ", 1)[0]
+        if text and not _ENGLISH.search(text):
+            out.append(text)
+    return out
+
+
 def program_context(p: Program, lang: str) -> dict[str, Any]:
     verify = any("[verify]" in t.verify for v in p.versions for t in v.tiers) or any(
         "[verify]" in str(x.get("verify", "")) for x in p.params.values())
     return {
         "code": p.code, "name": p.name[lang], "summary": p.summary[lang],
-        "jurisdiction": p.jurisdiction, "sources": p.sources, "notes": p.notes,
+        "jurisdiction": p.jurisdiction, "sources": officer_sources(p.sources),
         "file": p.file, "digest": p.digest, "verify": verify,
         "params": [{"name": k, "label": v["label"][lang], "value": format_fen(v["value"]),
                     "verify": v["verify"]} for k, v in p.params.items()],
