@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from anlao.accounts.models import User
+from anlao.accounts.views import LANDINGS
 from anlao.demo.services import demo_seed
 from anlao.demo.world import DEMO_PASSWORD, LOGINS
 from anlao.people.selectors import elders_visible
@@ -28,7 +29,10 @@ def _login(client, username):
 def test_each_demo_login_logs_in_with_the_documented_password(client, demo):
     for login in LOGINS:
         resp = _login(client, login.username)
-        assert resp.status_code == 302 and resp.url == reverse("home"), login.username
+        # each role lands on its own work (issue 20); the others on the dashboard
+        role = User.objects.get(username=login.username).role
+        assert resp.status_code == 302, login.username
+        assert resp.url == reverse(LANDINGS.get(role, "home")), login.username
         client.post(reverse("logout"))
 
 
