@@ -117,7 +117,7 @@ def load_frame(qs: QuerySet[Elder]) -> pl.DataFrame:
 
 def _areas(elders: pl.DataFrame) -> pl.DataFrame:
     """id, path, code and parent's code of every area the elders live in or are registered in."""
-    ids = (pl.concat([elders["hukou_area_id"], elders["residence_area_id"]])
+    ids = (pl.concat([elders[c].cast(pl.Int64) for c in ("hukou_area_id", "residence_area_id")])
            .drop_nulls().unique().sort().to_list())
     rows: list[tuple] = []
     for i in range(0, len(ids), ID_CHUNK):
@@ -148,7 +148,11 @@ def read_query(qs: QuerySet, schema: dict[str, Any]) -> pl.DataFrame:
             rows = cursor.fetchall()
             if not rows:
                 return pl.DataFrame(schema=raw)
-            return pl.DataFrame(rows, schema=list(schema), orient="row", infer_schema_length=None)
+            frame = pl.DataFrame(rows, schema=list(schema), orient="row",
+                                 infer_schema_length=None)
+            # a column that is null in every row arrives untyped: give it the schema's type
+            return frame.with_columns(pl.col(c).cast(raw[c]) for c in frame.columns
+                                      if frame[c].dtype == pl.Null)
         data = copy_out(cursor.cursor, f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params)
     if not data:
         return pl.DataFrame(schema=raw)
