@@ -103,11 +103,14 @@ def elder(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _credit_context(person) -> dict:
-    """This month's service credit left, in yuan (all categories together)."""
-    from anlao.credit.selectors import balance
+    """This month's service credit available to new orders and held by accepted ones, in yuan:
+    the same figures as the staff's credit page."""
+    from anlao.credit.selectors import available, reserved
 
-    left = balance(person.pk, month_start(timezone.localdate()))
-    return {"credit_left": left, "credit_yuan": f"{left / 100:.2f}"}
+    month = month_start(timezone.localdate())
+    left, held = available(person.pk, month, ""), reserved(person.pk, month)
+    return {"credit_left": left, "credit_yuan": f"{left / 100:,.2f}",
+            "credit_held": held, "credit_held_yuan": f"{held / 100:,.2f}"}
 
 
 def outbox(request: HttpRequest) -> HttpResponse:
