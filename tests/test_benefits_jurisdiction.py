@@ -26,15 +26,15 @@ def login(user) -> Client:
 
 
 def test_a_gongshu_officer_sees_only_gongshu_programs(shipped):
-    codes = {p.code for p in programs_for(shipped.district_officer)}
-    assert codes and all(p.jurisdiction == "330105" for p in programs_for(shipped.district_officer))
+    codes = {p.code for p in programs_for(actor=shipped.district_officer)}
+    assert codes and all(p.jurisdiction == "330105" for p in programs_for(actor=shipped.district_officer))
     assert "beijing-high-age-allowance" not in codes
-    assert codes <= {p.code for p in programs_for(shipped.city_admin)}  # the city sees below
-    assert {p.code for p in programs_for(shipped.root)} > codes  # the superuser sees all
+    assert codes <= {p.code for p in programs_for(actor=shipped.city_admin)}  # the city sees below
+    assert {p.code for p in programs_for(actor=shipped.root)} > codes  # the superuser sees all
 
 
 def test_a_xihu_officer_sees_none_of_gongshu_programs(shipped):
-    assert programs_for(shipped.xihu_officer) == []
+    assert programs_for(actor=shipped.xihu_officer) == []
     assert login(shipped.xihu_officer).get(
         "/benefits/programs/gongshu-80-89-allowance/").status_code == 404
     with pytest.raises(ServiceError):
@@ -55,6 +55,6 @@ def test_the_new_run_form_preselects_no_program(shipped):
     select = re.search(r'<select[^>]*name="program".*?</select>', page, re.S).group(0)
     options = re.findall(r'<option value="([^"]*)"', select)
     assert options[0] == "" and "beijing-high-age-allowance" not in options
-    assert set(options[1:]) == {p.code for p in programs_for(shipped.district_officer)}
+    assert set(options[1:]) == {p.code for p in programs_for(actor=shipped.district_officer)}
     assert re.search(r'<option value=""[^>]*selected', select)
     assert not re.search(r'<option value="[^"]+"[^>]*selected', select)

@@ -26,7 +26,7 @@ def _actor_paths(actor: Any) -> list[str] | None:
     return paths
 
 
-def covering(actor: Any, programs: list[Program]) -> list[Program]:
+def covering(*, actor: Any, programs: list[Program]) -> list[Program]:
     """The programs whose jurisdiction covers (or lies inside) one of the actor's areas."""
     paths = _actor_paths(actor)
     if paths is None:
@@ -40,12 +40,12 @@ def covering(actor: Any, programs: list[Program]) -> list[Program]:
 
 def programs_for(*, actor: Any) -> list[Program]:
     require(actor, "policy.view")
-    return covering(actor, sorted(load_programs().values(), key=lambda p: p.code))
+    return covering(actor=actor, programs=sorted(load_programs().values(), key=lambda p: p.code))
 
 
 def program_get(*, actor: Any, code: str) -> Program:
     require(actor, "policy.view")
     program = load_programs().get(code)
-    if program is None or not covering(actor, [program]):
+    if program is None or not covering(actor=actor, programs=[program]):
         raise NotFound("no such program")
     return program

@@ -32,6 +32,8 @@ class OrderIn(Schema):
     note: str = Field("", max_length=200)
     idempotency_key: str = Field("", max_length=64, description="Or the `Idempotency-Key` "
                                                                 "header.")
+    confirm_duplicate: bool = Field(False, description="Book although the elder already has an "
+                                    "order for this item, date and window.")
 
 
 class OrderOut(Schema):
@@ -107,14 +109,17 @@ def _channel(user: Any) -> str:
 def create_order(request: HttpRequest, payload: OrderIn) -> Status:
     """Refused (422) with `code` `no_contract` when no active contract covers the elder's
     street, the day and the item, or `credit_exceeded` when the month's credit plus the
-    allowed co-pay cannot cover it. 404 for an elder outside your scope."""
+    allowed co-pay cannot cover it. 409 with `code` `duplicate_order` when the elder already
+    has an open order for the same item, date and window (send `confirm_duplicate: true` to
+    book it anyway). 404 for an elder outside your scope."""
     user = request.auth
     key = (request.headers.get("Idempotency-Key") or payload.idempotency_key).strip()[:64]
     replay = bool(key) and selectors.order_key_used(actor=user, key=key)
     order = services.order_create(
         actor=user, elder=payload.elder_id, item=payload.item, date=payload.date,
         window_start=payload.window_start, window_end=payload.window_end,
-        channel=_channel(user), note=payload.note, idempotency_key=key)
+        channel=_channel(user), note=payload.note, idempotency_key=key,
+        confirm_duplicate=payload.confirm_duplicate)
     return Status(200 if replay else 201, _out(selectors.order_get(actor=user, order_id=order.pk)))
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anlao.core.audit import audit, snapshot
-from anlao.core.errors import NotFound, ServiceError, ValidationFailed
+from anlao.core.errors import Conflict, NotFound, ServiceError, ValidationFailed
 from anlao.core.roles import require
 from anlao.credit import selectors as credit
 from anlao.homecare.catalog.selectors import contract_items_for, items_active, street_of
@@ -165,9 +165,10 @@ def _notify_dispatch(actor: Any, order: Order) -> None:
 
 def order_create(*, actor: Any, elder: Elder | int, item: Any, date: Any, window_start: Any,
                  window_end: Any, channel: str, note: str = "", idempotency_key: str = "",
-                 today: dt.date | None = None) -> Order:
+                 today: dt.date | None = None, confirm_duplicate: bool = False) -> Order:
     """Accept one order or raise why not. A repeated ``idempotency_key`` from the same actor
-    returns the first order unchanged."""
+    returns the first order unchanged; a second open order for the same elder, item, date and
+    window is ``Conflict`` (``duplicate_order``) unless ``confirm_duplicate``."""
     require(actor, "order.create")
     key = (idempotency_key or "").strip()[:64]
     if key:
@@ -177,7 +178,7 @@ def order_create(*, actor: Any, elder: Elder | int, item: Any, date: Any, window
     try:
         with transaction.atomic():
             order = _create(actor, elder, item, date, window_start, window_end, channel, note,
-                            key, today or timezone.localdate())
+                            key, today or timezone.localdate(), confirm_duplicate)
     except IntegrityError:
         found = Order.objects.filter(created_by=actor, idempotency_key=key).first() if key \
             else None
@@ -188,12 +189,18 @@ def order_create(*, actor: Any, elder: Elder | int, item: Any, date: Any, window
 
 
 def _create(actor: Any, elder: Any, item: Any, day: Any, start: Any, end: Any, channel: str,
-            note: str, key: str, today: dt.date) -> Order:
+            note: str, key: str, today: dt.date, confirm_duplicate: bool = False) -> Order:
     elder_id = elder.pk if isinstance(elder, Elder) else elder
     person = selectors.orderable_elder(actor=actor, elder_id=elder_id)
     Elder.objects.select_for_update().filter(pk=person.pk).first()  # one order at a time
     service = _item(item)
     _check_request(person, service, day, start, end, channel, today)
+    if not confirm_duplicate and Order.objects.filter(
+            elder=person, item=service, date=day, window_start=start, window_end=end,
+            state=OrderState.ACCEPTED).exists():
+        raise Conflict(_("This elder already has an order for this service on this date and in "
+                         "this time window. Confirm to book a second one."),
+                       code="duplicate_order", field="confirm_duplicate")
     q = quote(person, service, day)
     order = _write(creator=actor, elder=person, item=service, day=day, start=start, end=end,
                    channel=channel, note=note, key=key, q=q)

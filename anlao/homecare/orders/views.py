@@ -130,6 +130,7 @@ def order_new(request: HttpRequest) -> HttpResponse:
                 order = services.order_create(actor=request.user, date=_date(data.get("date")),
                                             note=data.get("note", ""),
                                             idempotency_key=data.get("key", ""),
+                                            confirm_duplicate=data.get("confirm_duplicate") == "1",
                                             **_order_args(request))
         except ValidationFailed as exc:
             errors = exc.errors
