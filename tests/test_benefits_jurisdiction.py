@@ -26,8 +26,9 @@ def login(user) -> Client:
 
 
 def test_a_gongshu_officer_sees_only_gongshu_programs(shipped):
-    codes = {p.code for p in programs_for(actor=shipped.district_officer)}
-    assert codes and all(p.jurisdiction == "330105" for p in programs_for(actor=shipped.district_officer))
+    mine = programs_for(actor=shipped.district_officer)
+    codes = {p.code for p in mine}
+    assert codes and all(p.jurisdiction == "330105" for p in mine)
     assert "beijing-high-age-allowance" not in codes
     assert codes <= {p.code for p in programs_for(actor=shipped.city_admin)}  # the city sees below
     assert {p.code for p in programs_for(actor=shipped.root)} > codes  # the superuser sees all
