@@ -12,8 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import polars as pl
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as noop
+from django.utils.translation import gettext, gettext_noop
 
 from anlao.assessments.instrument import Instrument, load
 
@@ -145,21 +144,24 @@ def apply_level_changes(initial: int, conditions: Conditions,
     rules = rules or LevelRules()
     level, changes = initial, []
     if conditions.coma:
-        changes.append(LevelChange("coma", level, MAX_LEVEL, noop("In a coma: fully disabled.")))
+        coma = gettext_noop("In a coma: fully disabled.")
+        changes.append(LevelChange("coma", level, MAX_LEVEL, coma))
         level = MAX_LEVEL
     bumps = []
     if conditions.dementia or conditions.psychiatric_disorder:
-        reason = (noop("Dementia (ICD-10 F00–F03): one level up.") if conditions.dementia else
-                  noop("Mental disorder diagnosed by a psychiatrist: one level up."))
+        reason = (gettext_noop("Dementia (ICD-10 F00–F03): one level up.")
+                  if conditions.dementia else
+                  gettext_noop("Mental disorder diagnosed by a psychiatrist: one level up."))
         bumps.append(("mental_disorder", reason, {}))
     if risk_events_qualify(conditions.risk_events, rules):
         n = sum(int(v) for v in conditions.risk_events.values() if v)
-        bumps.append(("risk_events", noop("%(n)s care-risk events in the 30 days before the "
-                                        "assessment: one level up."), {"n": n}))
+        risk = gettext_noop("%(n)s care-risk events in the 30 days before the assessment: "
+                            "one level up.")
+        bumps.append(("risk_events", risk, {"n": n}))
     for step, (rule, reason, params) in enumerate(bumps):
         new = min(level + 1, MAX_LEVEL) if (rules.stack or step == 0) else level
         if new == level and level < MAX_LEVEL:
-            reason = noop("Not applied: level changes do not stack.")
+            reason = gettext_noop("Not applied: level changes do not stack.")
         changes.append(LevelChange(rule, level, new, reason, params))
         level = new
     return level, tuple(changes)
