@@ -48,3 +48,11 @@ def test_the_facility_lists_name_column_reads_mingcheng(world):
     html = _client(world.street_officer_a).get("/facilities/").content.decode()
     head = html.split('id="facility-table"', 1)[1].split("</thead>", 1)[0]
     assert "名称" in head and "姓名" not in head
+
+
+@pytest.mark.zh
+@pytest.mark.django_db
+def test_the_area_lists_name_column_reads_mingcheng(world):
+    html = _client(world.city_admin).get("/areas/").content.decode()
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert "名称" in head and "姓名" not in head
