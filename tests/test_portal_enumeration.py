@@ -15,7 +15,7 @@ from django.urls import reverse
 from anlao.core.errors import ServiceError
 from anlao.people.models import Contact
 from anlao.portal import services, throttle
-from anlao.portal.models import LoginCode, OutboxMessage
+from anlao.portal.models import LoginCode, OutboxMessage, PortalAttempt
 from tests.personas import make_elder
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +111,11 @@ def test_code_checks_are_limited_per_address(family, settings):
             services.portal_verify_code(phone=UNREGISTERED, code="000000", ip="10.7.0.1")
     with pytest.raises(ServiceError, match="Too many"):
         services.portal_verify_code(phone=REGISTERED, code="000000", ip="10.7.0.1")
+
+
+def test_attempts_keep_no_phone_numbers(family):
+    _answers(UNREGISTERED, 2, "10.3.0")
+    _answers(REGISTERED, 2, "10.4.0")
+    stored = set(PortalAttempt.objects.values_list("phone", flat=True))
+    assert stored == {throttle.phone_key(UNREGISTERED), throttle.phone_key(REGISTERED)}
+    assert UNREGISTERED not in stored and REGISTERED not in stored
