@@ -23,7 +23,7 @@ from anlao.assessments.models import (
 )
 from anlao.core.errors import NotFound
 from anlao.core.roles import Role, has_perm
-from anlao.core.scoping import narrow_to_area
+from anlao.core.scoping import narrow_to_area, one_in_scope
 from anlao.people.models import Elder
 from anlao.people.selectors import elders_visible
 
@@ -59,14 +59,8 @@ def requests_visible(*, actor: Any) -> QuerySet[AssessmentRequest]:
 
 def request_get(*, actor: Any, request_id: Any) -> AssessmentRequest:
     """One request the actor may see; anything else (also a bad id) is not found."""
-    try:
-        pk = int(request_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound("request not found") from exc
-    req = requests_visible(actor=actor).select_related("elder", "agency").filter(pk=pk).first()
-    if req is None:
-        raise NotFound("request not found")
-    return req
+    qs = requests_visible(actor=actor).select_related("elder", "agency")
+    return one_in_scope(qs, request_id, "request")
 
 
 def assessable_elders(*, actor: Any) -> QuerySet[Elder]:
@@ -85,15 +79,8 @@ def assessable_elders(*, actor: Any) -> QuerySet[Elder]:
 
 
 def assessable_elder_get(*, actor: Any, elder_id: int) -> Elder:
-    try:
-        pk = int(elder_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound("elder not found") from exc
-    elder = assessable_elders(actor=actor).filter(pk=pk).select_related(
-        "residence_area", "residence_area__parent").first()
-    if elder is None:
-        raise NotFound("elder not found")
-    return elder
+    return one_in_scope(assessable_elders(actor=actor).select_related(
+        "residence_area", "residence_area__parent"), elder_id, "elder")
 
 
 def assessment_get(*, actor: Any, assessment_id: int, for_update: bool = False) -> Assessment:

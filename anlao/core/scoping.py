@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
+from anlao.core.errors import NotFound
 from anlao.core.roles import PROVIDER_ROLES
 
 M = TypeVar("M", bound=Model)
@@ -138,3 +139,16 @@ def _follow(model: type[Model], field: str) -> tuple[type[Model], bool]:
         many = many or bool(f.many_to_many or f.one_to_many)
         model = f.related_model
     return model, many
+
+
+def one_in_scope(qs: QuerySet, pk: Any, what: str) -> Any:
+    """The row ``pk`` of an already scoped ``qs``; ``NotFound`` ("<what> not found") for a bad
+    id, a missing row or one outside the scope alike, so existence does not leak."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFound(f"{what} not found") from exc
+    row = qs.filter(pk=key).first()
+    if row is None:
+        raise NotFound(f"{what} not found")
+    return row

@@ -9,9 +9,8 @@ from django.db.models import QuerySet
 
 from anlao.accounts.models import Organisation, OrganisationType
 from anlao.areas.models import Area
-from anlao.core.errors import NotFound
 from anlao.core.roles import has_perm
-from anlao.core.scoping import scope
+from anlao.core.scoping import one_in_scope, scope
 from anlao.homecare.models import (
     Contract,
     ContractItem,
@@ -40,14 +39,8 @@ def providers_in_scope(*, actor: Any) -> QuerySet[Organisation]:
 
 def provider_in_scope_get(*, actor: Any, provider_id: Any) -> Organisation:
     """One provider of ``providers_in_scope``; ``NotFound`` for any other, or none."""
-    try:
-        pk = int(provider_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound("provider not found") from exc
-    provider = providers_in_scope(actor=actor).filter(pk=pk).select_related("area").first()
-    if provider is None:
-        raise NotFound("provider not found")
-    return provider
+    qs = providers_in_scope(actor=actor).select_related("area")
+    return one_in_scope(qs, provider_id, "provider")
 
 
 def contracts_visible(*, actor: Any) -> QuerySet[Contract]:
@@ -60,14 +53,7 @@ def contracts_visible(*, actor: Any) -> QuerySet[Contract]:
 
 
 def contract_get(*, actor: Any, contract_id: Any) -> Contract:
-    try:
-        pk = int(contract_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound("contract not found") from exc
-    contract = contracts_visible(actor=actor).filter(pk=pk).first()
-    if contract is None:
-        raise NotFound("contract not found")
-    return contract
+    return one_in_scope(contracts_visible(actor=actor), contract_id, "contract")
 
 
 def street_of(area: Area) -> Area:

@@ -14,10 +14,9 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 
 from anlao.areas.selectors import area_by_code
-from anlao.core.errors import NotFound
 from anlao.core.periods import next_month
 from anlao.core.roles import Role, has_perm
-from anlao.core.scoping import narrow_to_area, scope, scope_by_organisation
+from anlao.core.scoping import narrow_to_area, one_in_scope, scope, scope_by_organisation
 from anlao.credit.models import CreditEntry
 from anlao.credit.selectors import has_line
 from anlao.homecare.models import (
@@ -40,15 +39,8 @@ def orderable_elder(*, actor: Any, elder_id: Any) -> Elder:
     ``people.selectors.elder_get``. ``NotFound`` otherwise."""
     if not is_partner(actor=actor):
         return elder_get(actor=actor, elder_id=elder_id)
-    try:
-        pk = int(elder_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound("elder not found") from exc
-    elder = elders_served(actor=actor).filter(pk=pk).select_related(
-        "residence_area", "residence_area__parent").first()
-    if elder is None:
-        raise NotFound("elder not found")
-    return elder
+    return one_in_scope(elders_served(actor=actor).select_related(
+        "residence_area", "residence_area__parent"), elder_id, "elder")
 
 
 def orders_visible(*, actor: Any) -> QuerySet[Order]:
@@ -93,14 +85,7 @@ def orders_for(*, actor: Any, filters: OrderFilters | None = None) -> QuerySet[O
 
 
 def order_get(*, actor: Any, order_id: Any) -> Order:
-    try:
-        pk = int(order_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound("order not found") from exc
-    order = orders_for(actor=actor).filter(pk=pk).first()
-    if order is None:
-        raise NotFound("order not found")
-    return order
+    return one_in_scope(orders_for(actor=actor), order_id, "order")
 
 
 def care_plans_for(*, actor: Any, elder_id: int | None = None) -> QuerySet[CarePlan]:
@@ -127,14 +112,7 @@ def order_key_used(*, actor: Any, key: str) -> bool:
 
 
 def care_plan_get(*, actor: Any, plan_id: Any) -> CarePlan:
-    try:
-        pk = int(plan_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound("care plan not found") from exc
-    plan = care_plans_for(actor=actor).filter(pk=pk).first()
-    if plan is None:
-        raise NotFound("care plan not found")
-    return plan
+    return one_in_scope(care_plans_for(actor=actor), plan_id, "care plan")
 
 
 def credit_promised(elder_id: int, period: dt.date) -> int:
